@@ -1,0 +1,10 @@
+# Every dependency comes from Debian's packages; nothing is vendored.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBSECCOMP REQUIRED IMPORTED_TARGET libseccomp>=2.5)
+pkg_check_modules(LIBCAP REQUIRED IMPORTED_TARGET libcap)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+if(SCC_BUILD_TESTING)
+  find_package(doctest REQUIRED)
+endif()

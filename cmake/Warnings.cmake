@@ -1,0 +1,9 @@
+# scc_warnings: the warning set every target of the project is built with.
+add_library(scc_warnings INTERFACE)
+target_compile_options(scc_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
+  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+if(SCC_WARNINGS_AS_ERRORS)
+  target_compile_options(scc_warnings INTERFACE -Werror)
+endif()

@@ -1,0 +1,17 @@
+// Each subcommand lives in its own file and registers itself on the app.
+// A command's callback stores its exit status in `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace scc::convert {
+
+void add_check_command(CLI::App& app, int& exit_code);
+void add_resolve_command(CLI::App& app, int& exit_code);
+
+// Exit statuses shared by every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitProblems = 1;  // the input has errors, or results differ
+inline constexpr int kExitUsage = 2;     // bad command line
+
+}  // namespace scc::convert

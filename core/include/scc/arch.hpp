@@ -1,0 +1,57 @@
+// Architectures a profile can name, and the few facts about each that the
+// library needs (kernel AUDIT_ARCH value, Docker's native name).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace scc {
+
+// Every SCMP_ARCH_* value of the OCI runtime-spec. Only the arches in
+// table_arches() have syscall tables; the others are read and reported.
+enum class Arch {
+  X86_64,
+  X86,
+  X32,
+  Aarch64,
+  Arm,
+  Mips,
+  Mips64,
+  Mips64N32,
+  Mipsel,
+  Mipsel64,
+  Mipsel64N32,
+  Ppc,
+  Ppc64,
+  Ppc64Le,
+  S390,
+  S390X,
+  Parisc,
+  Parisc64,
+  Riscv64,
+  Loongarch64,
+  M68k,
+  Sh,
+  Sheb,
+};
+
+// The arches this project has syscall tables for: x86_64, x86, x32, aarch64, arm.
+std::span<const Arch> table_arches();
+bool has_table(Arch arch);
+
+// The kernel's AUDIT_ARCH_* value that seccomp_data.arch carries for `arch`.
+std::uint32_t audit_arch(Arch arch);
+// The arch whose AUDIT_ARCH_* value is `value`. x32 and x86_64 share one
+// value; this returns X86_64 for it.
+std::optional<Arch> arch_from_audit(std::uint32_t value);
+
+// The arch this program runs on.
+Arch native_arch();
+
+// The 32-bit companion arches moby's default archMap gives a native arch
+// (x86_64 -> x86, x32; aarch64 -> arm), in that order.
+std::span<const Arch> default_sub_arches(Arch arch);
+
+}  // namespace scc

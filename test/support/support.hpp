@@ -1,0 +1,47 @@
+// Helpers shared by the tests: paths to the repo and to ../shared, skipping
+// loudly when an input is absent, temporary directories, running the CLI.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace scc::test {
+
+std::filesystem::path source_dir();  // the repository
+std::filesystem::path shared_dir();  // ../shared beside the repository (CI has it)
+
+// Exit the test process with 77 (CTest: skipped) after printing why, unless
+// ../shared exists. Tests read the real-world corpus from there.
+void skip_unless_shared();
+// The same for any condition: print "SKIPPED: <why>" and exit 77.
+[[noreturn]] void skip(const std::string& why);
+
+std::string read_file(const std::filesystem::path& path);
+
+// A fresh directory under $TMPDIR, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  std::string out;
+  std::string err;
+};
+
+// Run seccomp-convert with `args`, feeding `input` on stdin.
+RunResult run_convert(const std::vector<std::string>& args, const std::string& input = {});
+// Run any program (argv[0] is looked up in PATH).
+RunResult run_program(const std::vector<std::string>& argv, const std::string& input = {});
+
+}  // namespace scc::test
