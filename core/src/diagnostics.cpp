@@ -7,7 +7,7 @@
 namespace scc {
 namespace {
 
-constexpr std::array<std::pair<Code, std::string_view>, 50> kCodes{{
+constexpr std::array<std::pair<Code, std::string_view>, 60> kCodes{{
     {Code::InputEmpty, "input-empty"},
     {Code::InputTooLarge, "input-too-large"},
     {Code::InputNotUtf8, "input-not-utf8"},
@@ -58,6 +58,16 @@ constexpr std::array<std::pair<Code, std::string_view>, 50> kCodes{{
     {Code::DangerousAllow, "dangerous-allow"},
     {Code::KillThreadOnly, "kill-thread-only"},
     {Code::EmptyProfile, "empty-profile"},
+    {Code::BpfFraming, "bpf-framing"},
+    {Code::BpfLength, "bpf-length"},
+    {Code::BpfOpcode, "bpf-opcode"},
+    {Code::BpfJumpRange, "bpf-jump-range"},
+    {Code::BpfLoadOffset, "bpf-load-offset"},
+    {Code::BpfScratchIndex, "bpf-scratch-index"},
+    {Code::BpfScratchUninitialised, "bpf-scratch-uninitialised"},
+    {Code::BpfDivisionByZero, "bpf-division-by-zero"},
+    {Code::BpfShiftRange, "bpf-shift-range"},
+    {Code::BpfNoReturn, "bpf-no-return"},
 }};
 
 Diagnostic make(Severity s, Code c, std::string p, std::string m, std::string h) {

@@ -71,6 +71,17 @@ enum class Code {
   DangerousAllow,       // "dangerous-allow"
   KillThreadOnly,       // "kill-thread-only"
   EmptyProfile,         // "empty-profile": no rules; allow-all or kill-all
+  // seccomp-BPF programs (bpf.hpp); the pointer is "/<instruction index>"
+  BpfFraming,           // "bpf-framing": raw bytes are empty, not 8-byte records, or too many
+  BpfLength,            // "bpf-length": 0 or more than BPF_MAXINSNS instructions
+  BpfOpcode,            // "bpf-opcode": not allowed in classic BPF or in seccomp
+  BpfJumpRange,         // "bpf-jump-range": a jump leaves the program
+  BpfLoadOffset,        // "bpf-load-offset": seccomp_data load misaligned or past 64 bytes
+  BpfScratchIndex,      // "bpf-scratch-index": M[k] with k >= 16
+  BpfScratchUninitialised,  // "bpf-scratch-uninitialised": M[k] read before any store
+  BpfDivisionByZero,    // "bpf-division-by-zero": div #0
+  BpfShiftRange,        // "bpf-shift-range": shift by 32 or more
+  BpfNoReturn,          // "bpf-no-return": the last instruction is not a RET
 };
 
 std::string_view diagnostic_code_name(Code code);
