@@ -7,7 +7,7 @@
 namespace scc {
 namespace {
 
-constexpr std::array<std::pair<Code, std::string_view>, 60> kCodes{{
+constexpr std::array<std::pair<Code, std::string_view>, 62> kCodes{{
     {Code::InputEmpty, "input-empty"},
     {Code::InputTooLarge, "input-too-large"},
     {Code::InputNotUtf8, "input-not-utf8"},
@@ -58,6 +58,8 @@ constexpr std::array<std::pair<Code, std::string_view>, 60> kCodes{{
     {Code::DangerousAllow, "dangerous-allow"},
     {Code::KillThreadOnly, "kill-thread-only"},
     {Code::EmptyProfile, "empty-profile"},
+    {Code::ArchNotInArchMap, "arch-not-in-archmap"},
+    {Code::OutputUnwritable, "output-unwritable"},
     {Code::BpfFraming, "bpf-framing"},
     {Code::BpfLength, "bpf-length"},
     {Code::BpfOpcode, "bpf-opcode"},

@@ -71,6 +71,9 @@ enum class Code {
   DangerousAllow,       // "dangerous-allow"
   KillThreadOnly,       // "kill-thread-only"
   EmptyProfile,         // "empty-profile": no rules; allow-all or kill-all
+  // resolution and output
+  ArchNotInArchMap,     // "arch-not-in-archmap": the target arch has no archMap entry
+  OutputUnwritable,     // "output-unwritable"
   // seccomp-BPF programs (bpf.hpp); the pointer is "/<instruction index>"
   BpfFraming,           // "bpf-framing": raw bytes are empty, not 8-byte records, or too many
   BpfLength,            // "bpf-length": 0 or more than BPF_MAXINSNS instructions
