@@ -7,7 +7,7 @@
 namespace scc {
 namespace {
 
-constexpr std::array<std::pair<Code, std::string_view>, 62> kCodes{{
+constexpr std::array<std::pair<Code, std::string_view>, 68> kCodes{{
     {Code::InputEmpty, "input-empty"},
     {Code::InputTooLarge, "input-too-large"},
     {Code::InputNotUtf8, "input-not-utf8"},
@@ -70,6 +70,12 @@ constexpr std::array<std::pair<Code, std::string_view>, 62> kCodes{{
     {Code::BpfDivisionByZero, "bpf-division-by-zero"},
     {Code::BpfShiftRange, "bpf-shift-range"},
     {Code::BpfNoReturn, "bpf-no-return"},
+    {Code::ProcessNotFound, "process-not-found"},
+    {Code::PermissionDenied, "permission-denied"},
+    {Code::SeccompUnavailable, "seccomp-unavailable"},
+    {Code::FilterRejected, "filter-rejected"},
+    {Code::FilterStackFull, "filter-stack-full"},
+    {Code::SystemError, "system-error"},
 }};
 
 Diagnostic make(Severity s, Code c, std::string p, std::string m, std::string h) {

@@ -85,6 +85,13 @@ enum class Code {
   BpfDivisionByZero,    // "bpf-division-by-zero": div #0
   BpfShiftRange,        // "bpf-shift-range": shift by 32 or more
   BpfNoReturn,          // "bpf-no-return": the last instruction is not a RET
+  // live processes and loading filters (live_filter.hpp, filter_load.hpp)
+  ProcessNotFound,      // "process-not-found": no such process, or it has exited
+  PermissionDenied,     // "permission-denied": ptrace or seccomp refused (EPERM, EACCES)
+  SeccompUnavailable,   // "seccomp-unavailable": the kernel lacks seccomp filters or filter dumps
+  FilterRejected,       // "filter-rejected": the kernel refused the program or its flags
+  FilterStackFull,      // "filter-stack-full": the thread's filters would pass 32768 instructions
+  SystemError,          // "system-error": any other failing system call, with its errno
 };
 
 std::string_view diagnostic_code_name(Code code);
