@@ -23,6 +23,11 @@ class SyscallTable {
  public:
   constexpr SyscallTable(Arch arch, std::span<const SyscallEntry> by_number) noexcept
       : arch_(arch), entries_(by_number) {}
+  // With a name index (positions in by_number, ascending by name) number() is
+  // a binary search; without one it scans.
+  constexpr SyscallTable(Arch arch, std::span<const SyscallEntry> by_number,
+                         std::span<const std::uint16_t> by_name) noexcept
+      : arch_(arch), entries_(by_number), by_name_(by_name) {}
 
   Arch arch() const { return arch_; }
   std::optional<std::uint32_t> number(std::string_view name) const;
@@ -32,6 +37,7 @@ class SyscallTable {
  private:
   Arch arch_;
   std::span<const SyscallEntry> entries_;
+  std::span<const std::uint16_t> by_name_;
 };
 
 // The table for `arch`, or nullptr when this project has none (mips, ppc, ...).
