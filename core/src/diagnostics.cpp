@@ -7,7 +7,7 @@
 namespace scc {
 namespace {
 
-constexpr std::array<std::pair<Code, std::string_view>, 68> kCodes{{
+constexpr std::array<std::pair<Code, std::string_view>, 72> kCodes{{
     {Code::InputEmpty, "input-empty"},
     {Code::InputTooLarge, "input-too-large"},
     {Code::InputNotUtf8, "input-not-utf8"},
@@ -76,6 +76,10 @@ constexpr std::array<std::pair<Code, std::string_view>, 68> kCodes{{
     {Code::FilterRejected, "filter-rejected"},
     {Code::FilterStackFull, "filter-stack-full"},
     {Code::SystemError, "system-error"},
+    {Code::ProfileNotFlat, "profile-not-flat"},
+    {Code::LibseccompFailed, "libseccomp-failed"},
+    {Code::RuleNeverMatches, "rule-never-matches"},
+    {Code::RuleTooComplex, "rule-too-complex"},
 }};
 
 Diagnostic make(Severity s, Code c, std::string p, std::string m, std::string h) {

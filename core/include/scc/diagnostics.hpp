@@ -92,6 +92,11 @@ enum class Code {
   FilterRejected,       // "filter-rejected": the kernel refused the program or its flags
   FilterStackFull,      // "filter-stack-full": the thread's filters would pass 32768 instructions
   SystemError,          // "system-error": any other failing system call, with its errno
+  // compiling
+  ProfileNotFlat,       // "profile-not-flat": compile() needs a resolved profile
+  LibseccompFailed,     // "libseccomp-failed": libseccomp refused a call, or its output was unexpected
+  RuleNeverMatches,     // "rule-never-matches": a rule's conditions can never all hold
+  RuleTooComplex,       // "rule-too-complex": its exact rewrite needs more rules than the limit
 };
 
 std::string_view diagnostic_code_name(Code code);
