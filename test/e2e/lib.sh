@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2120  # optional arguments (e2e_dockerd_start ARGS...)
 # End-to-end harness: run real containers (runc, crun, podman, docker) with a given seccomp
 # profile and compare exactly what a probe inside them prints. Sourced by test/e2e/*.sh.
 #
@@ -161,6 +161,7 @@ e2e_build_rootfs_tar() {
 # Run "$@" with stdin from /dev/null: stdout into E2E_OUT, the status into E2E_RC,
 # stderr into $E2E_TMP/last.err.
 e2e_capture() {
+  # shellcheck disable=SC2034  # read by the tests that source this file
   E2E_OUT=$("$@" </dev/null 2>"$E2E_TMP/last.err") && E2E_RC=0 || E2E_RC=$?
 }
 

@@ -8,6 +8,7 @@
 #
 # Each case first runs the same probes without a filter (mkdirat(AT_FDCWD, NULL, 0) fails
 # with EFAULT there), so EACCES can only come from the filter.
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
 # OCI linux.seccomp and the Docker-format profile: allow all, mkdir and mkdirat -> EACCES.
