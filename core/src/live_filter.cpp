@@ -54,8 +54,8 @@ Diagnostics attach_error(pid_t pid, int error) {
   if (status_field(pid, "Tgid") == pid_text(getpid()))
     return single(Code::PermissionDenied, "cannot attach to " + who + ": it is this process");
   return single(Code::PermissionDenied, "not permitted to trace " + who,
-                "needs CAP_SYS_PTRACE over it; the init process and kernel threads "
-                "cannot be traced");
+                "the kernel's ptrace access check refused: it needs CAP_SYS_PTRACE over the "
+                "process, and kernel threads or a security module may forbid it anyway");
 }
 
 // A thread attached with PTRACE_SEIZE. The destructor detaches it, passing on
