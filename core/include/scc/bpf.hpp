@@ -55,7 +55,14 @@ struct Evaluation {
 // value) for programs the kernel would reject or that fault at run time:
 // out-of-range jumps, misaligned or out-of-range seccomp_data loads, division
 // by zero, falling off the end, forbidden opcodes (BPF_MOD, RET X, ...).
+// Kernel semantics kept (bpf_evaluate.cpp has the sources): A = X = 0 at
+// start, 32-bit unsigned ALU, div by X == 0 returns 0, loads in host byte
+// order; a shift by X >= 32 (JIT-dependent in the kernel) is an error.
 Result<Evaluation> evaluate(const Program& program, const SeccompData& data);
+// evaluate() without the whole-program check, for callers that evaluate one
+// program many times and ran check() once. Faults on the executed path are
+// still reported; instructions the run does not reach are not examined.
+Result<Evaluation> evaluate_prechecked(const Program& program, const SeccompData& data);
 
 // Check a program the way the kernel's seccomp_check_filter does before
 // attaching it (allowed opcodes, load offsets, jumps in range, ends in RET).
@@ -69,6 +76,8 @@ std::string describe_return(std::uint32_t ret);  // "ERRNO(38) ENOSYS", "ALLOW",
 // One line per instruction, stable text for golden tests. Constants compared
 // with seccomp_data.nr are annotated with syscall names, in the table of the
 // arch that the program's preceding arch checks establish on that path.
+// Format: " 0003: jeq #0xc000003e  jt 0004 jf 0010   ; AUDIT_ARCH_X86_64"
+// (decimal indices and targets, hex constants, comment after column 41).
 std::string disassemble(const Program& program);
 
 }  // namespace scc::bpf
