@@ -113,11 +113,13 @@ constexpr Table<Dialect, 5> kDialects{{
     {Dialect::Spo, "spo"},
 }};
 
-const ArchNames* arch_entry(Arch arch) {
+// Every Arch enumerator has a row (checked by the static_assert below).
+const ArchNames& arch_entry(Arch arch) {
   for (const auto& e : kArches)
-    if (e.arch == arch) return &e;
-  return nullptr;
+    if (e.arch == arch) return e;
+  return kArches.front();
 }
+static_assert(kArches.size() == static_cast<std::size_t>(Arch::Sheb) + 1);
 
 }  // namespace
 
@@ -144,7 +146,7 @@ std::span<const std::string_view> flag_names() {
   return names;
 }
 
-std::string_view to_string(Arch arch) { return arch_entry(arch)->scmp; }
+std::string_view to_string(Arch arch) { return arch_entry(arch).scmp; }
 std::optional<Arch> parse_arch(std::string_view name) {
   for (const auto& e : kArches)
     if (e.scmp == name) return e.arch;
@@ -158,14 +160,14 @@ std::span<const std::string_view> arch_names() {
   }();
   return names;
 }
-std::string_view short_name(Arch arch) { return arch_entry(arch)->short_; }
+std::string_view short_name(Arch arch) { return arch_entry(arch).short_; }
 std::optional<Arch> parse_arch_flexible(std::string_view name) {
   if (auto a = parse_arch(name)) return a;
   for (const auto& e : kArches)
     if (e.short_ == name) return e.arch;
   return lookup_value(kArchAliases, name);
 }
-std::string_view docker_native_name(Arch arch) { return arch_entry(arch)->docker; }
+std::string_view docker_native_name(Arch arch) { return arch_entry(arch).docker; }
 std::optional<Arch> parse_docker_native_name(std::string_view name) {
   for (const auto& e : kArches)
     if (e.docker == name) return e.arch;
