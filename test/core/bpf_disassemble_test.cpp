@@ -81,7 +81,7 @@ TEST_CASE("where paths with different arches join, nr constants are not named") 
         " 0006: ret #0x7ffc0000                    ; LOG\n");
 }
 
-TEST_CASE("paths that join with the same arch keep the names; no arch check means no names") {
+TEST_CASE("paths that join with the same arch keep the names, no arch check means no names") {
   const Program same({
       ld_abs(4),
       jeq(AUDIT_ARCH_AARCH64, 0, 4),
