@@ -7,7 +7,7 @@
 namespace scc {
 namespace {
 
-constexpr std::array<std::pair<Code, std::string_view>, 72> kCodes{{
+constexpr std::array<std::pair<Code, std::string_view>, 80> kCodes{{
     {Code::InputEmpty, "input-empty"},
     {Code::InputTooLarge, "input-too-large"},
     {Code::InputNotUtf8, "input-not-utf8"},
@@ -80,6 +80,14 @@ constexpr std::array<std::pair<Code, std::string_view>, 72> kCodes{{
     {Code::LibseccompFailed, "libseccomp-failed"},
     {Code::RuleNeverMatches, "rule-never-matches"},
     {Code::RuleTooComplex, "rule-too-complex"},
+    {Code::BadValue, "bad-value"},
+    {Code::ProfileNameInvalid, "profile-name-invalid"},
+    {Code::ProfileNotFound, "profile-not-found"},
+    {Code::ProfileFileUnsafe, "profile-file-unsafe"},
+    {Code::PolicyViolation, "policy-violation"},
+    {Code::CacheUnusable, "cache-unusable"},
+    {Code::CacheEntryInvalid, "cache-entry-invalid"},
+    {Code::FilterMismatch, "filter-mismatch"},
 }};
 
 Diagnostic make(Severity s, Code c, std::string p, std::string m, std::string h) {

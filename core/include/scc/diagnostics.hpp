@@ -97,6 +97,15 @@ enum class Code {
   LibseccompFailed,     // "libseccomp-failed": libseccomp refused a call, or its output was unexpected
   RuleNeverMatches,     // "rule-never-matches": a rule's conditions can never all hold
   RuleTooComplex,       // "rule-too-complex": its exact rewrite needs more rules than the limit
+  // the hook: its config, profile store, OCI state, policy, cache and attestation
+  BadValue,             // "bad-value": a value of the right type that the format does not allow
+  ProfileNameInvalid,   // "profile-name-invalid": empty, too long, "/", "..", NUL, absolute
+  ProfileNotFound,      // "profile-not-found": no such profile in the configured directories
+  ProfileFileUnsafe,    // "profile-file-unsafe": not a regular file, not root's, group/world writable, escapes
+  PolicyViolation,      // "policy-violation": the container's profile breaks the node policy
+  CacheUnusable,        // "cache-unusable": the program cache is skipped (missing, read-only, unsafe)
+  CacheEntryInvalid,    // "cache-entry-invalid": a cache entry failed verification
+  FilterMismatch,       // "filter-mismatch": a live filter does not do what the profile says
 };
 
 std::string_view diagnostic_code_name(Code code);
