@@ -9,6 +9,7 @@ namespace scc::convert {
 void add_check_command(CLI::App& app, int& exit_code);
 void add_resolve_command(CLI::App& app, int& exit_code);
 void add_inspect_command(CLI::App& app, int& exit_code);
+void add_run_command(CLI::App& app, int& exit_code);
 
 // Exit statuses shared by every command.
 inline constexpr int kExitOk = 0;

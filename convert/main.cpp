@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   scc::convert::add_check_command(app, exit_code);
   scc::convert::add_resolve_command(app, exit_code);
   scc::convert::add_inspect_command(app, exit_code);
+  scc::convert::add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -49,7 +49,6 @@ std::size_t instruction_cost(const sock_filter& insn) {
 }
 
 std::string flag_list(const std::vector<Flag>& flags) {
-  if (flags.empty()) return "no flags";
   std::string text;
   for (Flag flag : flags) text += (text.empty() ? "" : ", ") + std::string(to_string(flag));
   return text;
@@ -80,14 +79,20 @@ Diagnostics kernel_refusal(int error, const bpf::Program& program, const LoadOpt
         d.error(Code::SeccompUnavailable, "", "this kernel is built without seccomp filters");
         return d;
       }
-      d.error(Code::FilterRejected, "",
-              "the kernel refused the filter or its flags (" + flag_list(options.flags) + "): EINVAL",
-              "SECCOMP_FILTER_FLAG_LOG needs Linux 4.14, SPEC_ALLOW 4.17");
+      if (options.flags.empty())
+        d.error(Code::FilterRejected, "", "the kernel refused the filter (EINVAL)");
+      else
+        d.error(
+            Code::FilterRejected, "",
+            "the kernel refused the filter or its flags (" + flag_list(options.flags) + "): EINVAL",
+            "SECCOMP_FILTER_FLAG_LOG needs Linux 4.14, SPEC_ALLOW 4.17");
+      // check() names the instruction the kernel objected to, if it was one.
       for (const Diagnostic& problem : bpf::check(program))
         if (problem.severity == Severity::Error) d.add(problem);
       return d;
     default:
-      d.error(Code::SystemError, "", std::string("cannot load the filter: ") + std::strerror(error));
+      d.error(Code::SystemError, "",
+              std::string("cannot load the filter: ") + std::strerror(error));
       return d;
   }
 }
@@ -146,8 +151,7 @@ Diagnostics load_filter(const bpf::Program& program, const LoadOptions& options)
   Diagnostics d = precheck(program, options, flags);
   if (d.has_errors()) return d;
   if (options.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    d.error(Code::SystemError, "",
-            std::string("cannot set no_new_privs: ") + std::strerror(errno));
+    d.error(Code::SystemError, "", std::string("cannot set no_new_privs: ") + std::strerror(errno));
     return d;
   }
   // The kernel takes a non-const pointer; hand it a copy rather than cast.

@@ -72,13 +72,13 @@ class Attachment {
   // Stop the thread and wait until it is in a ptrace stop.
   Diagnostics stop() {
     if (ptrace(PTRACE_INTERRUPT, pid_, nullptr, nullptr) != 0)
-      return single(Code::SystemError, "cannot interrupt process " + pid_text(pid_) + ": " +
-                                           std::strerror(errno));
+      return single(Code::SystemError,
+                    "cannot interrupt process " + pid_text(pid_) + ": " + std::strerror(errno));
     int status = 0;
     while (waitpid(pid_, &status, __WALL) < 0) {
       if (errno != EINTR)
-        return single(Code::SystemError, "cannot wait for process " + pid_text(pid_) + ": " +
-                                             std::strerror(errno));
+        return single(Code::SystemError,
+                      "cannot wait for process " + pid_text(pid_) + ": " + std::strerror(errno));
     }
     if (!WIFSTOPPED(status))  // it exited or was killed: nothing left to detach
       return single(Code::ProcessNotFound,
@@ -149,11 +149,11 @@ Result<std::vector<bpf::Program>> dump_filters(pid_t pid) {
   std::vector<sock_filter> buffer(BPF_MAXINSNS);
   std::vector<bpf::Program> programs;
   for (long index = 0;; ++index) {
-    long count = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, reinterpret_cast<void*>(index),
-                        buffer.data());
+    long count =
+        ptrace(PTRACE_SECCOMP_GET_FILTER, pid, reinterpret_cast<void*>(index), buffer.data());
     if (count < 0) {
       const int error = errno;
-      if (error == ENOENT) break;  // past the oldest filter
+      if (error == ENOENT) break;           // past the oldest filter
       if (error == EINVAL && index == 0) {  // the thread is not in filter mode
         note_strict_mode(pid, result.diagnostics);
         break;

@@ -12,6 +12,9 @@
 #include <string>
 
 #include "scc/bpf.hpp"
+#include "scc/compile.hpp"
+#include "scc/read.hpp"
+#include "scc/resolve.hpp"
 #include "support/live_process.hpp"
 #include "support/support.hpp"
 
@@ -48,14 +51,24 @@ int load_and_pause(const std::vector<bpf::Program>& programs, const ChildProcess
   for (;;) pause();
 }
 
+// What `run` loads for `profile_text` on this machine, compiled in-process.
+bpf::Program compiled_for_here(const std::string& profile_text) {
+  auto doc = read_document(profile_text);
+  REQUIRE(doc.ok());
+  auto flat = resolve(doc.value->profiles.at(0), default_target());
+  REQUIRE(flat.ok());
+  auto compiled = compile(*flat.value);
+  REQUIRE(compiled.ok());
+  return compiled.value->program;
+}
+
 }  // namespace
 
 TEST_CASE("inspect prints every filter, newest first, and writes them raw with -o") {
   scc::test::skip_unless_live_seccomp();
   const bpf::Program older = deny_program(SYS_mincore, 42);
   const bpf::Program newer = deny_program(SYS_madvise, 43);
-  ChildProcess child(
-      [&](const auto& ready) { return load_and_pause({older, newer}, ready); });
+  ChildProcess child([&](const auto& ready) { return load_and_pause({older, newer}, ready); });
   REQUIRE(child.became_ready());
   scc::test::TempDir dir;
   const auto prefix = dir.path() / "f";
@@ -101,4 +114,37 @@ TEST_CASE("inspect needs a positive --pid") {
   auto zero = scc::test::run_convert({"inspect", "--pid", "0"});
   CHECK(zero.exit_code == 2);
   CHECK(zero.out == "");
+}
+
+TEST_CASE("inspect finds exactly the compiled filter on a command started by run") {
+  scc::test::skip_unless_live_seccomp();
+  const std::string profile_text =
+      R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1, "syscalls": [
+        {"names": ["read", "write", "close", "exit_group", "execve", "brk", "mmap", "munmap",
+                   "mprotect", "openat", "newfstatat", "fstat", "arch_prctl", "access",
+                   "pread64", "set_tid_address", "set_robust_list", "rseq", "prlimit64",
+                   "getrandom", "clock_nanosleep", "nanosleep", "rt_sigaction",
+                   "rt_sigprocmask", "restart_syscall", "exit", "futex", "uname"],
+         "action": "SCMP_ACT_ALLOW"}]})";
+  scc::test::TempDir dir;
+  const auto profile = dir.write("p.json", profile_text).string();
+  scc::test::ChildProcess run(
+      std::vector<std::string>{SCC_CONVERT_BIN, "run", "--profile", profile, "--", "sleep", "30"});
+  REQUIRE(run.became_ready());
+  const pid_t sleeper = scc::test::wait_for_child(run.pid(), "sleep");
+  REQUIRE(sleeper != 0);
+  const auto prefix = dir.path() / "live";
+  auto r =
+      scc::test::run_convert({"inspect", "--pid", std::to_string(sleeper), "-o", prefix.string()});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "");
+  const bpf::Program expected = compiled_for_here(profile_text);
+  CHECK(r.out.starts_with("process " + std::to_string(sleeper) + ": 1 filter\n\nfilter 0: " +
+                          std::to_string(expected.size()) + " instructions\n"));
+  CHECK(scc::test::read_file(prefix.string() + ".0.bpf") == bytes_of(expected));
+  // run itself stays unfiltered: only the command is confined.
+  CHECK(scc::test::run_convert({"inspect", "--pid", std::to_string(run.pid())}).out ==
+        "process " + std::to_string(run.pid()) + " has no seccomp filter\n");
+  kill(sleeper, SIGKILL);
+  CHECK(WIFEXITED(run.wait()));
 }

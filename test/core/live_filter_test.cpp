@@ -1,6 +1,8 @@
 // dump_filters against the real kernel: children load known programs with the
 // raw seccomp() call (not with load_filter, so that a fault there cannot hide
 // here) and the test reads them back.
+#include "scc/live_filter.hpp"
+
 #include <doctest/doctest.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -14,7 +16,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "scc/live_filter.hpp"
 #include "support/live_process.hpp"
 
 using namespace scc;
@@ -84,8 +85,9 @@ TEST_CASE("dump_filters returns the exact bytes a process loaded") {
 
 TEST_CASE("stacked filters come back newest first") {
   scc::test::skip_unless_live_seccomp();
-  ChildProcess child(
-      [](const auto& ready) { return load_and_pause({program_a(), program_b()}, ready); });
+  ChildProcess child([](const auto& ready) {
+    return load_and_pause({program_a(), program_b()}, ready);
+  });
   REQUIRE(child.became_ready());
   auto result = dump_filters(child.pid());
   REQUIRE(result.ok());

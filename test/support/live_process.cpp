@@ -83,7 +83,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
 }
 
 ChildProcess::~ChildProcess() {
-  if (pid_ > 0 && !reaped_) kill_and_wait(SIGKILL);
+  if (pid_ <= 0 || reaped_) return;
+  for (pid_t grandchild : child_pids(pid_)) ::kill(grandchild, SIGKILL);
+  kill_and_wait(SIGKILL);
 }
 
 int ChildProcess::wait() {
@@ -135,6 +137,19 @@ std::vector<pid_t> child_pids(pid_t pid) {
   long value = 0;
   while (in >> value) pids.push_back(static_cast<pid_t>(value));
   return pids;
+}
+
+pid_t wait_for_child(pid_t parent, const std::string& comm, double seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  do {
+    for (pid_t child : child_pids(parent)) {
+      std::ifstream in("/proc/" + std::to_string(child) + "/comm");
+      std::string name;
+      if (std::getline(in, name) && name == comm) return child;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return 0;
 }
 
 }  // namespace scc::test

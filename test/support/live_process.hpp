@@ -16,7 +16,8 @@ namespace scc::test {
 void skip_unless_live_seccomp();
 
 // A forked child. The constructor returns once the child has called ready()
-// or has exited; the destructor kills (SIGKILL) and reaps it if nobody did.
+// or has exited; the destructor kills (SIGKILL) and reaps it if nobody did,
+// killing its own children first (a `seccomp-convert run` and its command).
 // Bodies run in the child: they must not use doctest; they report through
 // their exit status.
 class ChildProcess {
@@ -53,5 +54,8 @@ std::string process_status_field(pid_t pid, const std::string& field);
 bool wait_for_state(pid_t pid, char state, double seconds = 5);
 // The pids of the children of `pid` (from /proc/PID/task/PID/children).
 std::vector<pid_t> child_pids(pid_t pid);
+// Wait up to `seconds` for a child of `parent` whose /proc/PID/comm is
+// `comm` (a command that has been exec'd); 0 if none appears.
+pid_t wait_for_child(pid_t parent, const std::string& comm, double seconds = 5);
 
 }  // namespace scc::test
