@@ -64,7 +64,7 @@ bpf::Program compiled_for_here(const std::string& profile_text) {
 
 }  // namespace
 
-TEST_CASE("inspect prints every filter, newest first, and writes them raw with -o") {
+TEST_CASE("inspect prints every filter newest first and writes them raw with -o") {
   scc::test::skip_unless_live_seccomp();
   const bpf::Program older = deny_program(SYS_mincore, 42);
   const bpf::Program newer = deny_program(SYS_madvise, 43);

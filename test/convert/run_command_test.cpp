@@ -69,7 +69,7 @@ TEST_CASE("run: a command killed by the filter is reported as killed by SIGSYS")
   CHECK_FALSE(std::filesystem::exists(target));
 }
 
-TEST_CASE("run: a command that is not found exits 127, one not executable 126") {
+TEST_CASE("run: a command not found exits 127 and one not executable 126") {
   scc::test::skip_unless_live_seccomp();
   TempDir dir;
   const auto profile = dir.write("p.json", kDenyMkdir).string();

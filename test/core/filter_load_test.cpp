@@ -121,7 +121,7 @@ int predicted_copies(const bpf::Program& program) {
 
 }  // namespace
 
-TEST_CASE("flags map to the kernel's SECCOMP_FILTER_FLAG_* bits") {
+TEST_CASE("flags map to the kernel's SECCOMP_FILTER_FLAG bits") {
   CHECK(filter_flag_bits(Flag::Tsync) == 1U);
   CHECK(filter_flag_bits(Flag::Log) == 2U);
   CHECK(filter_flag_bits(Flag::SpecAllow) == 4U);
@@ -258,7 +258,7 @@ TEST_CASE("a program the kernel rejects is explained") {
   CHECK(status == 0);
 }
 
-TEST_CASE("a full filter stack is reported, and check_stack_limit predicts it") {
+TEST_CASE("a full filter stack is reported and check_stack_limit predicts it") {
   scc::test::skip_unless_live_seccomp();
   for (const bpf::Program& program : {every_shape_program(), libseccomp_program()}) {
     CAPTURE(program.size());

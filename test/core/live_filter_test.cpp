@@ -169,7 +169,7 @@ TEST_CASE("a process cannot inspect itself") {
         "cannot attach to process " + std::to_string(getpid()) + ": it is this process");
 }
 
-TEST_CASE("a reader under a seccomp filter is refused, and says why") {
+TEST_CASE("a reader under a seccomp filter is refused and told why") {
   scc::test::skip_unless_live_seccomp();
   ChildProcess target([](const auto& ready) { return load_and_pause({program_a()}, ready); });
   REQUIRE(target.became_ready());
