@@ -1,12 +1,16 @@
 // The resolver: a conditional Docker profile + a target -> a flat OCI profile,
-// with moby's semantics (DESIGN.md section 4).
+// with moby's semantics (DESIGN.md section 4; docs/resolve.md lists where we
+// differ from docker and podman on purpose).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "scc/arch.hpp"
+#include "scc/capabilities.hpp"
 #include "scc/diagnostics.hpp"
+#include "scc/kernel_version.hpp"
 #include "scc/profile.hpp"
 
 namespace scc {
@@ -14,26 +18,29 @@ namespace scc {
 struct Target {
   Arch arch = Arch::X86_64;
   std::vector<std::string> caps;  // the bounding set, canonical "CAP_*" names
-  KernelVersion kernel;
+  // nullopt: unknown (uname failed). Rules with a minKernel condition are then
+  // an error, as in moby, which fails when it cannot read the kernel version.
+  std::optional<KernelVersion> kernel;
 };
 
-// Docker's default capability set (the 14 caps of moby and containers/common).
-std::vector<std::string> docker_default_caps();
+// The native arch, Docker's default caps and the running kernel.
+Target default_target();
 
-// The running kernel's major.minor (uname), as moby reads it.
-KernelVersion running_kernel();
-
-// Parse "X.Y" strictly (moby's minKernel: two numeric parts, not 0.0).
-std::optional<KernelVersion> parse_min_kernel(std::string_view text);
-// Parse a release like "6.18.0-amd64" or "4.8" leniently (major.minor prefix).
-std::optional<KernelVersion> parse_kernel_release(std::string_view text);
-
-// Canonicalise capability names with libcap ("sys_admin", "CAP_SYS_ADMIN" ->
-// "CAP_SYS_ADMIN"). Unknown names are reported with `pointer` prefixes.
-Result<std::vector<std::string>> parse_capabilities(const std::vector<std::string>& names);
-
-// Resolve `profile` for `target`. The result is flat: archMap expanded for
-// target.arch, includes/excludes applied and removed, names kept in order.
+// Resolve `profile` for `target`. The result is flat (Dialect::Oci):
+// - archMap: the entry for target.arch gives architectures = [arch] + its
+//   subArchitectures; no entry leaves architectures empty (a warning);
+//   explicit architectures are kept as written;
+// - each rule is skipped when an excludes condition holds (target arch's
+//   Docker name listed, any listed cap in the set, kernel >= minKernel) or an
+//   includes condition fails (arch not listed, not all caps in the set,
+//   kernel < minKernel); caps compare by exact name, as moby does;
+// - surviving rules keep their order and names; "name" becomes names:[name];
+//   comment, includes and excludes are removed;
+// - containers/common errno names ("defaultErrno", "errno") become numeric
+//   defaultErrnoRet/errnoRet; a name wins over a disagreeing number (podman).
+// Errors: both architectures and archMap, both name and names in a rule,
+// no defaultAction with rules, an unknown errno name, a minKernel with an
+// unknown kernel. Every pointer is the input's.
 Result<Profile> resolve(const Profile& profile, const Target& target);
 
 }  // namespace scc
