@@ -18,10 +18,12 @@
 // 64-bit argument compile into one native comparison (LT, LE, GE, GT, EQ, NE).
 #pragma once
 
+#include <linux/filter.h>
 #include <seccomp.h>
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "scc/profile.hpp"
@@ -81,13 +83,36 @@ bool disjoint(const ArgSet& a, const ArgSet& b);
 // The aligned blocks that make up [lo, hi] within `width` bits, low to high.
 std::vector<Pattern> interval_blocks(Interval interval, unsigned width);
 
-// libseccomp comparisons whose union is exactly `set` on argument `index`:
-// one native comparison where one suffices, otherwise one MASKED_EQ per
-// pattern. Empty for an empty set; a set equal to all() yields no
-// alternatives either (check is_all() first: it needs no comparison).
-std::vector<scmp_arg_cmp> to_comparisons(const ArgSet& set, unsigned index);
+// libseccomp comparisons whose union is exactly `set` on argument `index`.
+// Empty for an empty set; a set equal to all() yields no alternatives either
+// (check is_all() first: it needs no comparison).
+//
+// A 64-bit set, or a 32-bit set given a `marker`, uses native comparisons:
+// one NE for "all but one value", and per interval LE, GE or EQ where the
+// interval touches an end or is one value, aligned MASKED_EQ blocks
+// otherwise. A 32-bit set's comparisons then carry `marker` as the high word
+// of every datum and a full high mask, so libseccomp compares the argument's
+// high word with the marker; apply_marker() afterwards turns each load of
+// such a high word into "A = marker", so the comparison sees exactly the
+// kernel's zero-extended low half. Without a marker, a 32-bit set becomes
+// MASKED_EQ blocks whose masks leave the high word out (always exact, more
+// rules).
+std::vector<scmp_arg_cmp> to_comparisons(const ArgSet& set, unsigned index,
+                                         std::optional<std::uint32_t> marker = std::nullopt);
 
 // How many comparisons to_comparisons() would return, without building them.
-std::size_t comparison_count(const ArgSet& set);
+std::size_t comparison_count(const ArgSet& set, bool marker = false);
+
+// A marker that is none of `taken` (high words that 64-bit comparisons of the
+// same body use) and no syscall number.
+std::uint32_t choose_marker(const std::vector<std::uint32_t>& taken);
+
+// Rewrite a libseccomp body built with `marker`: every load of an argument's
+// high word whose value only meets jumps on `marker` becomes "ld #marker".
+// nullopt (the caller then builds without a marker) when the body's data
+// flow is not that clear cut: a marker compare fed by anything but a
+// high-word load, or a marked load feeding another compare.
+std::optional<std::vector<sock_filter>> apply_marker(std::span<const sock_filter> body,
+                                                     std::uint32_t marker);
 
 }  // namespace scc::width

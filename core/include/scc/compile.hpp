@@ -1,0 +1,122 @@
+// The compiler: a flat profile and target arches -> one exact seccomp-BPF
+// program, built with libseccomp (DESIGN.md section 7).
+//
+// What the program does with a seccomp_data {arch, nr, args}, exactly:
+//  1. arch is not the AUDIT_ARCH of a target -> the bad-arch action. On
+//     AUDIT_ARCH_X86_64 a number with the x32 bit (0x40000000) set is an x32
+//     call, any other an x86_64 call; the half not targeted gets the bad-arch
+//     action too, except nr 0xffffffff (-1, a tracer's "skip"), which is
+//     treated as an unknown number (step 2) of the targeted half.
+//  2. nr is not in the arch's syscall table (syscall_table.hpp) -> under the
+//     ENOSYS horizon ERRNO(ENOSYS), else the default action.
+//  3. Otherwise the rules naming that syscall on that arch decide: a rule
+//     matches when all its conditions hold (conditions on one argument are
+//     ANDed too); among matching rules the most restrictive action wins
+//     (kernel order: KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF,
+//     TRACE, LOG, ALLOW; the smaller errno / trace value between two of one
+//     kind); no match -> the default action.
+//  A condition on an argument the tables declare 32 bits wide compares the
+//  kernel's view of it: the low 32 bits, zero-extended (so a call cannot slip
+//  past a rule by setting the high half). Other arguments compare all 64 bits.
+//  All comparisons are unsigned; MASKED_EQ is (arg & value) == valueTwo.
+//
+// Choices, each an option below: target arches; the ENOSYS horizon; the
+// bad-arch action (KILL_PROCESS by default: a call from an arch the profile
+// does not cover is an attack or a mis-targeted binary, and killing the
+// whole process fails closed without leaving a half-dead thread group;
+// libseccomp's own default is KILL_THREAD, runc and crun keep it); binary
+// tree or linear rule bodies.
+//
+// No silent drop: every rule is compiled or reported (unknown or missing
+// syscall names, rules equal to the default, conflicts, conditions that can
+// never hold). Output is deterministic: the same meaning gives the same
+// bytes, whatever the order of rules, names or keys.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scc/arch.hpp"
+#include "scc/bpf.hpp"
+#include "scc/diagnostics.hpp"
+#include "scc/profile.hpp"
+
+namespace scc {
+
+struct CompileOptions {
+  // Target arches. Empty: the profile's architectures that have syscall
+  // tables, plus the native arch (libseccomp contexts always hold it, so
+  // runc and crun filters always cover it); only the native arch when the
+  // profile names none. An arch without a table here is an error.
+  std::vector<Arch> arches;
+  // Unknown syscall numbers return ERRNO(ENOSYS) (step 2 above). Applied only
+  // when the default action would deny them: not when it is ERRNO(ENOSYS)
+  // already, ALLOW, LOG or TRACE (see CompiledFilter::enosys_horizon).
+  bool enosys_horizon = true;
+  enum class Tree { Auto, Linear, Binary };
+  // libseccomp's SCMP_FLTATR_CTL_OPTIMIZE: 2 (binary tree by syscall number)
+  // or 1 (linear, by priority). Auto: the tree above tree_threshold distinct
+  // syscall names, as runc does above 32.
+  Tree tree = Tree::Auto;
+  std::size_t tree_threshold = 32;
+  // SECCOMP_RET_* value for calls from arches not targeted.
+  std::optional<std::uint32_t> bad_arch_action;
+  // Cap on the libseccomp rules the exact rewrite of one syscall's rules may
+  // need on one arch (32-bit ranges and NE become up to 64 MASKED_EQ blocks,
+  // and several on one rule multiply); above it the rule is rejected.
+  std::size_t max_rules_per_syscall = 1024;
+  // With a binary tree, runs of unknown numbers up to this long below an
+  // arch's highest number become ERRNO(ENOSYS) rules in the tree; longer runs
+  // are decided by the horizon stub (enosys_horizon.hpp).
+  std::size_t max_tree_hole_run = 16;
+  // Also produce libseccomp's PFC text of each arch's rule body.
+  bool pfc = false;
+};
+
+struct CompiledArch {
+  Arch arch = Arch::X86_64;
+  std::size_t syscalls = 0;          // numbers with at least one rule
+  std::size_t libseccomp_rules = 0;  // rules given to libseccomp, horizon holes included
+  std::size_t horizon_holes = 0;     // of those, ERRNO(ENOSYS) rules for unknown numbers
+  std::size_t instructions = 0;      // the arch's section of the program
+};
+
+struct CompiledFilter {
+  bpf::Program program;
+  std::vector<Arch> arches;  // targets, in program order
+  std::uint32_t default_action = 0;
+  std::uint32_t bad_arch_action = 0;
+  bool enosys_horizon = false;  // applied (the option, and the default denies)
+  bool binary_tree = false;
+  // Load-time settings from the profile; they do not change the program.
+  std::vector<Flag> flags;      // sorted, unique
+  bool needs_listener = false;  // a NOTIFY action: load with SECCOMP_FILTER_FLAG_NEW_LISTENER
+  std::size_t input_rules = 0;     // entries of profile.syscalls
+  std::size_t compiled_rules = 0;  // of those, the ones that shape the program
+  std::vector<CompiledArch> per_arch;
+  std::string sha256;  // program_sha256(program)
+  std::string pfc;     // when CompileOptions::pfc
+};
+
+// Errors (no value) when the profile is not flat, has no default action, an
+// errno does not fit, a target arch has no table, libseccomp fails, a rule's
+// exact rewrite passes the limit, or the program passes 4096 instructions.
+Result<CompiledFilter> compile(const Profile& flat, const CompileOptions& options = {});
+
+// The arches compile() targets for these inputs (see CompileOptions::arches),
+// sorted in program order. Reports arches without tables.
+std::vector<Arch> target_arches(const Profile& flat, const CompileOptions& options,
+                                Diagnostics& diagnostics);
+
+// The SECCOMP_RET_* value of an action; `data` is the errno (ERRNO) or the
+// tracer's value (TRACE) and is ignored by the other actions.
+std::uint32_t seccomp_return(Action action, std::uint16_t data);
+
+// The content hash of a program: lower-case hex SHA-256 of its bytes as the
+// kernel takes them (struct sock_filter[], host byte order).
+std::string program_sha256(const bpf::Program& program);
+
+}  // namespace scc

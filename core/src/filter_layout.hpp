@@ -1,0 +1,49 @@
+// The layout of a compiled program: the arch dispatch in front, then one
+// section per target arch (horizon stub + libseccomp rule body).
+//
+//   ld [4]                        ; seccomp_data.arch
+//   jeq AUDIT_ARCH_1 -> group 1   ; one compare per AUDIT_ARCH value, in Arch order
+//   jeq AUDIT_ARCH_2 -> ja group 2
+//   ret BAD_ARCH                  ; an arch not targeted
+//   group: ld [0]                 ; seccomp_data.nr; every section starts with A = nr
+//          section code
+//
+// x86_64 and x32 share AUDIT_ARCH_X86_64 and split on the x32 bit
+// (jset #0x40000000): numbers with it set are x32 calls, the rest x86_64
+// calls. When only one of the two is targeted, the other half returns the
+// bad-arch action, except number 0xffffffff (-1, what a tracer sets to skip a
+// call), which is no x32 call: it gets `unknown_action` (ERRNO(ENOSYS) under
+// the horizon, else the default), as every other unknown number does.
+// Under the horizon the x86_64 section leaves its top range to the group:
+// one "jge #ceiling" sends every number at or above the first unknown one
+// past the x86_64 table to the x32 test, so an x86_64 call pays one compare
+// for both the x32 split and the horizon's top.
+// Only nr and arch are read before a section, so the constant-action cache
+// sees through the dispatch.
+#pragma once
+
+#include <linux/filter.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "scc/arch.hpp"
+#include "scc/diagnostics.hpp"
+
+namespace scc::layout {
+
+struct Section {
+  Arch arch = Arch::X86_64;
+  std::vector<sock_filter> code;  // entered with A = nr; every path ends in a return
+  // x86_64 under the horizon: numbers >= ceiling (x32 bit clear) return
+  // unknown_action before `code`, which does not test them.
+  std::optional<std::uint32_t> ceiling;
+};
+
+// `sections` in any order, one per arch, each arch with a syscall table.
+std::vector<sock_filter> assemble(std::span<const Section> sections, std::uint32_t bad_arch_action,
+                                  std::uint32_t unknown_action);
+
+}  // namespace scc::layout
