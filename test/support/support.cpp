@@ -127,4 +127,18 @@ RunResult run_convert(const std::vector<std::string>& args, const std::string& i
   return run_program(argv, input);
 }
 
+RunResult run_hook(const std::vector<std::string>& args, const std::string& input) {
+  std::vector<std::string> argv{SCC_HOOK_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, input);
+}
+
+std::string runc_spec_config() {
+  TempDir dir;
+  RunResult r = run_program({"runc", "spec", "--bundle", dir.path().string()});
+  if (r.exit_code == 127) skip("runc is not installed");
+  if (r.exit_code != 0) throw std::runtime_error("runc spec failed: " + r.err);
+  return read_file(dir.path() / "config.json");
+}
+
 }  // namespace scc::test

@@ -43,5 +43,10 @@ struct RunResult {
 RunResult run_convert(const std::vector<std::string>& args, const std::string& input = {});
 // Run any program (argv[0] is looked up in PATH).
 RunResult run_program(const std::vector<std::string>& argv, const std::string& input = {});
+// Run seccomp-hook with `args`, feeding `input` on stdin.
+RunResult run_hook(const std::vector<std::string>& args, const std::string& input = {});
+
+// The config.json `runc spec` writes (skips the test when runc is absent).
+std::string runc_spec_config();
 
 }  // namespace scc::test

@@ -1,0 +1,139 @@
+#include "event_log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "deadline.hpp"
+
+namespace scc::hook {
+namespace {
+
+void write_line(int fd, const std::string& line) {
+  const char* data = line.data();
+  std::size_t size = line.size();
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+std::string timestamp() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  tm utc{};
+  gmtime_r(&ts.tv_sec, &utc);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ts.tv_nsec / 1000000));
+  return buf;
+}
+
+// No control characters inside a line: a hostile name cannot forge another one.
+std::string one_line(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
+
+std::string where(const Diagnostic& d) {
+  std::string out = std::string(diagnostic_code_name(d.code));
+  if (!d.pointer.empty()) out += " at " + d.pointer;
+  if (d.line != 0) out += std::string(d.pointer.empty() ? " at" : ",") + " line " + std::to_string(d.line) +
+                          " column " + std::to_string(d.column);
+  return out;
+}
+
+}  // namespace
+
+EventLog::EventLog(std::string mode) : mode_(std::move(mode)) { update_deadline_prefix(); }
+
+EventLog::~EventLog() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void EventLog::set_container(std::string label) {
+  container_ = one_line(label);
+  update_deadline_prefix();
+}
+
+void EventLog::set_profile(std::string label) {
+  profile_ = one_line(label);
+  update_deadline_prefix();
+}
+
+std::string EventLog::prefix() const {
+  return "seccomp-hook: " + mode_ + ": container " + container_ + ": profile " + profile_;
+}
+
+void EventLog::update_deadline_prefix() const { set_deadline_prefix(prefix()); }
+
+void EventLog::open(const HookConfig& config) {
+  if (config.log == "stderr" || fd_ >= 0) return;
+  fd_ = ::open(config.log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    write_line(STDERR_FILENO, prefix() + ": warning: cannot open log file " + config.log + ": " +
+                                  std::strerror(errno) + "\n");
+    return;
+  }
+  set_deadline_log(fd_);
+}
+
+void EventLog::runtime_mode(const std::string& runtime_log, const std::string& format) {
+  info_on_stderr_ = false;
+  runtime_log_ = runtime_log;
+  runtime_log_format_ = format;
+}
+
+void EventLog::write_file(const std::string& line) {
+  if (fd_ >= 0) write_line(fd_, timestamp() + " pid=" + std::to_string(::getpid()) + " " + line + "\n");
+}
+
+void EventLog::info(std::string_view message) {
+  const std::string line = prefix() + ": " + one_line(message);
+  write_file(line);
+  if (fd_ < 0 && info_on_stderr_) write_line(STDERR_FILENO, line + "\n");
+}
+
+void EventLog::warnings(const Diagnostics& diagnostics) {
+  for (const Diagnostic& d : diagnostics)
+    if (d.severity == Severity::Warning) info("warning: " + d.message + " [" + where(d) + "]");
+}
+
+void EventLog::refuse(std::string_view reason) {
+  const std::string line = prefix() + ": refused: " + one_line(reason);
+  write_line(STDERR_FILENO, line + "\n");
+  write_file(line);
+  if (runtime_log_.empty()) return;
+  int fd = ::open(runtime_log_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  if (runtime_log_format_ == "json")
+    write_line(fd, nlohmann::json{{"level", "error"}, {"msg", line}, {"time", timestamp()}}.dump() + "\n");
+  else
+    write_line(fd, "time=\"" + timestamp() + "\" level=error msg=" + nlohmann::json(line).dump() + "\n");
+  ::close(fd);
+}
+
+std::string summarize(const Diagnostics& diagnostics) {
+  const Diagnostic* first = nullptr;
+  for (const Diagnostic& d : diagnostics)
+    if (d.severity == Severity::Error && first == nullptr) first = &d;
+  if (first == nullptr) return "unknown error";
+  std::string out = first->message + " [" + where(*first) + "]";
+  if (!first->hint.empty()) out += "; " + first->hint;
+  const std::size_t more = diagnostics.count(Severity::Error) - 1;
+  if (more > 0) out += " (and " + std::to_string(more) + " more error" + (more > 1 ? "s" : "") + ")";
+  return out;
+}
+
+}  // namespace scc::hook

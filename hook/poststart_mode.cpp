@@ -1,0 +1,122 @@
+// seccomp-hook poststart: attestation. Dumps the live seccomp filters of the
+// container process and compares them with the program its config.json asks
+// for (filter_attestation.hpp). On a mismatch, or when the filters cannot be
+// read, the container process is killed (SIGKILL through a pidfd, so a
+// reused pid is never hit) and the hook exits non-zero.
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "deadline.hpp"
+#include "mode_labels.hpp"
+#include "modes.hpp"
+#include "scc/config_rewrite.hpp"
+#include "scc/filter_attestation.hpp"
+#include "scc/live_filter.hpp"
+#include "scc/oci_state.hpp"
+
+namespace scc::hook {
+namespace {
+
+class PidFd {
+ public:
+  explicit PidFd(pid_t pid) : fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))) {}
+  ~PidFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  PidFd(const PidFd&) = delete;
+  PidFd& operator=(const PidFd&) = delete;
+  bool valid() const { return fd_ >= 0; }
+  bool alive() const { return ::syscall(SYS_pidfd_send_signal, fd_, 0, nullptr, 0) == 0; }
+  bool kill() const { return ::syscall(SYS_pidfd_send_signal, fd_, SIGKILL, nullptr, 0) == 0; }
+
+ private:
+  int fd_;
+};
+
+// The "Seccomp:" mode of /proc/<pid>/status: 2 once a filter is installed.
+int seccomp_mode(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.starts_with("Seccomp:")) return std::atoi(line.c_str() + 8);
+  return -1;
+}
+
+// runc and crun install the filter just before exec'ing the user process,
+// which can race with poststart: wait for it, at most half the deadline.
+void wait_for_filter(pid_t pid, const PidFd& process, std::uint64_t deadline_ms) {
+  const std::uint64_t until = std::min<std::uint64_t>(deadline_ms / 2, 1000);
+  while (elapsed_ms() < until && process.alive() && seccomp_mode(pid) != 2)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+int kill_and_refuse(const PidFd& process, EventLog& log, const std::string& reason, int status) {
+  const bool killed = process.kill();
+  log.refuse(reason + (killed ? "; container process killed" : "; the container process could not be killed: " +
+                                                                   std::string(std::strerror(errno))));
+  return status;
+}
+
+}  // namespace
+
+int run_poststart(const CommonOptions& common) {
+  EventLog log("poststart");
+  std::optional<std::string> input = read_stdin(log);
+  if (!input) return kExitRefused;
+  Result<OciState> state = parse_oci_state(*input);
+  if (!state.ok() || state.value->pid.value_or(0) <= 0) {
+    log.refuse("state: " + (state.ok() ? std::string("no container pid (a poststart state needs one)")
+                                       : summarize(state.diagnostics)));
+    return kExitRefused;
+  }
+  log.set_container(state.value->id);
+  const pid_t pid = *state.value->pid;
+  PidFd process(pid);
+  if (!process.valid()) {
+    log.refuse("cannot open process " + std::to_string(pid) + ": " + std::strerror(errno));
+    return kExitRefused;
+  }
+  std::optional<HookConfig> config = load_config(common, log);
+  if (!config) return kill_and_refuse(process, log, "no hook config", kExitRefused);
+  Result<std::string> text = read_bundle_config(state.value->bundle);
+  Result<ContainerConfig> container;
+  if (text.ok()) container = parse_container_config(*text.value);
+  if (!text.ok() || !container.ok())
+    return kill_and_refuse(process, log, summarize(text.ok() ? container.diagnostics : text.diagnostics), kExitRefused);
+  label_selection(*config, *container.value, log);
+  RewriteOptions options;
+  options.tool_version = SCC_VERSION;
+  Result<std::optional<CachedProgram>> expected = expected_program(*container.value, *config, options);
+  log.warnings(expected.diagnostics);
+  if (!expected.ok()) return kill_and_refuse(process, log, summarize(expected.diagnostics), kExitRefused);
+  if (!*expected.value) {
+    log.info("nothing to attest: config.json has no linux.seccomp");
+    return kExitOk;
+  }
+  wait_for_filter(pid, process, config->deadline_ms);
+  Result<std::vector<bpf::Program>> live = dump_filters(pid);
+  if (!live.ok() || !process.alive())
+    return kill_and_refuse(process, log, "cannot read the live filters: " + summarize(live.diagnostics), kExitRefused);
+  Diagnostics ignored;
+  const std::vector<Arch> arches = target_arches(*container.value->seccomp, hook_compile_options(), ignored);
+  Result<Attestation> attested = attest_filters(*live.value, (*expected.value)->program, *container.value->seccomp, arches);
+  if (!attested.ok()) return kill_and_refuse(process, log, "cannot compare: " + summarize(attested.diagnostics), kExitRefused);
+  if (attested.value->mismatch)
+    return kill_and_refuse(process, log,
+                           "the live filter is not what linux.seccomp asks for: " + describe(*attested.value->mismatch),
+                           kExitMismatch);
+  log.info("attested: " + std::to_string(live.value->size()) + " live filter(s) " +
+           (attested.value->byte_identical ? "byte-identical to" : "equivalent on " + std::to_string(attested.value->calls) + " calls to") +
+           " the expected program (" + describe_program(**expected.value) + ")");
+  return kExitOk;
+}
+
+}  // namespace scc::hook

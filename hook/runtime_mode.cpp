@@ -1,0 +1,106 @@
+// seccomp-hook runtime --runtime PATH [--runtime-name NAME] -- ARG...
+// An OCI runtime binary for docker (--add-runtime), containerd and ECS on
+// EC2. For `create` and `run` it rewrites <bundle>/config.json atomically
+// (config_rewrite.hpp, as precreate does), then execs PATH with exactly ARG...;
+// every other subcommand is exec'd at once, without reading anything.
+// stderr during `create` is the container's stderr, so the wrapper prints
+// nothing there unless it refuses.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "deadline.hpp"
+#include "mode_labels.hpp"
+#include "modes.hpp"
+#include "scc/atomic_file.hpp"
+#include "scc/config_rewrite.hpp"
+#include "scc/runtime_args.hpp"
+
+namespace scc::hook {
+namespace {
+
+constexpr int kExitCannotExecute = 126;
+constexpr int kExitNotFound = 127;
+
+bool is_crun(const RuntimeOptions& options) {
+  if (!options.runtime_name.empty()) return options.runtime_name == "crun";
+  return std::filesystem::path(options.runtime).filename().string().starts_with("crun");
+}
+
+[[noreturn]] void exec_runtime(const RuntimeOptions& options, EventLog& log) {
+  cancel_deadline();
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(options.runtime.c_str()));
+  for (const std::string& arg : options.args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  ::execv(options.runtime.c_str(), argv.data());
+  const int e = errno;
+  log.refuse("cannot execute the runtime " + options.runtime + ": " + std::strerror(e));
+  ::_exit(e == ENOENT ? kExitNotFound : kExitCannotExecute);
+}
+
+mode_t mode_of(const std::filesystem::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_mode & 07777 : 0644;
+}
+
+// Rewrite the bundle's config.json; false after a refusal.
+bool rewrite_bundle(const CommonOptions& common, const RuntimeOptions& options, const RuntimeInvocation& call,
+                    EventLog& log) {
+  std::optional<HookConfig> config = load_config(common, log);
+  if (!config) return false;
+  const std::filesystem::path bundle = call.bundle.value_or(".");
+  Result<std::string> text = read_bundle_config(bundle);
+  if (!text.ok()) {
+    log.refuse(summarize(text.diagnostics));
+    return false;
+  }
+  Result<ContainerConfig> container = parse_container_config(*text.value);
+  if (!container.ok()) {
+    log.refuse("config.json: " + summarize(container.diagnostics));
+    return false;
+  }
+  label_selection(*config, *container.value, log);
+  RewriteOptions rewrite;
+  rewrite.runtime_is_crun = is_crun(options);
+  rewrite.tool_version = SCC_VERSION;
+  Result<RewriteOutcome> outcome = rewrite_config(std::move(*container.value), *text.value, *config, rewrite);
+  log.warnings(outcome.diagnostics);
+  if (!outcome.ok()) {
+    log.refuse(summarize(outcome.diagnostics));
+    return false;
+  }
+  if (outcome.value->changed) {
+    const std::filesystem::path path = bundle / "config.json";
+    Diagnostics written = write_file_atomically(path, outcome.value->config_json, mode_of(path));
+    if (written.has_errors()) {
+      log.refuse(summarize(written));
+      return false;
+    }
+  }
+  log.info(describe_outcome(*outcome.value));
+  return true;
+}
+
+}  // namespace
+
+int run_runtime(const CommonOptions& common, const RuntimeOptions& options) {
+  EventLog log("runtime");
+  Result<RuntimeInvocation> call = parse_runtime_args(options.args);
+  if (call.value) log.runtime_mode(call.value->log_path.value_or(""), call.value->log_format);
+  if (!call.ok()) {
+    log.runtime_mode("", "");
+    log.refuse("runtime arguments: " + summarize(call.diagnostics));
+    return kExitRefused;
+  }
+  if (!call.value->reads_config()) exec_runtime(options, log);
+  log.set_container(call.value->container_id.value_or("?"));
+  arm_deadline(2000);
+  if (!rewrite_bundle(common, options, *call.value, log)) return kExitRefused;
+  exec_runtime(options, log);
+}
+
+}  // namespace scc::hook
