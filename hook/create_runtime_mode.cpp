@@ -44,11 +44,11 @@ int run_create_runtime(const CommonOptions& common, const std::string& stage) {
     expected = expected_program(*container.value, *config, options);
     problems.append(expected.diagnostics);
   }
-  log.warnings(problems);
   if (problems.has_errors()) {
-    log.refuse(summarize(problems));
+    log.refuse(summarize(problems), problems);
     return kExitRefused;
   }
+  log.warnings(problems);
   log.info(*expected.value ? "allowed: linux.seccomp satisfies the policy (" + describe_program(**expected.value) + ")"
                            : "allowed: no linux.seccomp, which the policy permits");
   return kExitOk;

@@ -84,7 +84,8 @@ void arm_deadline(std::uint64_t ms) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGALRM, &sa, nullptr);
   const std::uint64_t elapsed = now_ms() - g_start_ms;
-  const std::uint64_t left = ms > elapsed ? ms - elapsed : 1;  // passed: fire at once
+  if (elapsed >= ms) on_alarm(SIGALRM);  // already passed
+  const std::uint64_t left = ms - elapsed;
   itimerval timer{};
   timer.it_value.tv_sec = static_cast<time_t>(left / 1000);
   timer.it_value.tv_usec = static_cast<suseconds_t>((left % 1000) * 1000);

@@ -105,12 +105,16 @@ void EventLog::info(std::string_view message) {
   if (fd_ < 0 && info_on_stderr_) write_line(STDERR_FILENO, line + "\n");
 }
 
+std::string EventLog::warning_text(const Diagnostic& d) { return "warning: " + d.message + " [" + where(d) + "]"; }
+
 void EventLog::warnings(const Diagnostics& diagnostics) {
   for (const Diagnostic& d : diagnostics)
-    if (d.severity == Severity::Warning) info("warning: " + d.message + " [" + where(d) + "]");
+    if (d.severity == Severity::Warning) info(warning_text(d));
 }
 
-void EventLog::refuse(std::string_view reason) {
+void EventLog::refuse(std::string_view reason, const Diagnostics& context) {
+  for (const Diagnostic& d : context)
+    if (d.severity == Severity::Warning) write_file(prefix() + ": " + one_line(warning_text(d)));
   const std::string line = prefix() + ": refused: " + one_line(reason);
   write_line(STDERR_FILENO, line + "\n");
   write_file(line);

@@ -32,12 +32,15 @@ class EventLog {
 
   void info(std::string_view message);
   void warnings(const Diagnostics& diagnostics);  // each warning as an info line
-  void refuse(std::string_view reason);
+  // The one refusal line. Warnings in `context` go to the log file only, so
+  // stderr holds nothing but the refusal.
+  void refuse(std::string_view reason, const Diagnostics& context = {});
 
   std::string prefix() const;
 
  private:
   void write_file(const std::string& line);
+  static std::string warning_text(const Diagnostic& d);
   void update_deadline_prefix() const;
 
   std::string mode_;

@@ -95,8 +95,8 @@ int run_poststart(const CommonOptions& common) {
   RewriteOptions options;
   options.tool_version = SCC_VERSION;
   Result<std::optional<CachedProgram>> expected = expected_program(*container.value, *config, options);
-  log.warnings(expected.diagnostics);
   if (!expected.ok()) return kill_and_refuse(process, log, summarize(expected.diagnostics), kExitRefused);
+  log.warnings(expected.diagnostics);
   if (!*expected.value) {
     log.info("nothing to attest: config.json has no linux.seccomp");
     return kExitOk;

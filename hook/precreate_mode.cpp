@@ -45,11 +45,11 @@ int run_precreate(const CommonOptions& common, const std::string& runtime_name) 
   options.runtime_is_crun = runtime_name == "crun";
   options.tool_version = SCC_VERSION;
   Result<RewriteOutcome> outcome = rewrite_config(std::move(*container.value), *input, *config, options);
-  log.warnings(outcome.diagnostics);
   if (!outcome.ok()) {
-    log.refuse(summarize(outcome.diagnostics));
+    log.refuse(summarize(outcome.diagnostics), outcome.diagnostics);
     return kExitRefused;
   }
+  log.warnings(outcome.diagnostics);
   if (!write_stdout(outcome.value->config_json)) {
     log.refuse(std::string("cannot write config.json to standard output: ") + std::strerror(errno));
     return kExitRefused;

@@ -68,11 +68,11 @@ bool rewrite_bundle(const CommonOptions& common, const RuntimeOptions& options, 
   rewrite.runtime_is_crun = is_crun(options);
   rewrite.tool_version = SCC_VERSION;
   Result<RewriteOutcome> outcome = rewrite_config(std::move(*container.value), *text.value, *config, rewrite);
-  log.warnings(outcome.diagnostics);
   if (!outcome.ok()) {
-    log.refuse(summarize(outcome.diagnostics));
+    log.refuse(summarize(outcome.diagnostics), outcome.diagnostics);
     return false;
   }
+  log.warnings(outcome.diagnostics);
   if (outcome.value->changed) {
     const std::filesystem::path path = bundle / "config.json";
     Diagnostics written = write_file_atomically(path, outcome.value->config_json, mode_of(path));

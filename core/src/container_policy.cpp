@@ -1,6 +1,7 @@
 #include "scc/container_policy.hpp"
 
 #include "profile_strictness.hpp"
+#include "scc/compile.hpp"
 #include "scc/kernel_version.hpp"
 #include "scc/profile_store.hpp"
 #include "scc/read.hpp"
@@ -140,9 +141,14 @@ Result<ResolvedProfile> load_resolved_profile(const HookConfig& config, std::str
                                  " profiles; a profile file for the hook holds one");
     return result;
   }
-  result.diagnostics.append(validate(doc.value->profiles.front()));
-  if (result.diagnostics.has_errors()) return result;
   Result<Profile> flat = resolve(doc.value->profiles.front(), target);
+  if (flat.ok()) {
+    // Names are checked on the arches this container's filter will cover.
+    ValidateOptions options;
+    options.arches = target_arches(*flat.value, CompileOptions{}, flat.diagnostics);
+    flat.diagnostics.append(validate(doc.value->profiles.front(), options));
+  }
+  doc.value->positions.locate(flat.diagnostics);
   result.diagnostics.append(flat.diagnostics);
   if (!flat.ok()) return result;
   result.value = ResolvedProfile{std::string(name), stored.value->path, stored.value->sha256, std::move(*flat.value)};

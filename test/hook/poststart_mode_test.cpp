@@ -1,0 +1,116 @@
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "hook/hook_fixture.hpp"
+#include "scc/compile.hpp"
+#include "scc/filter_load.hpp"
+#include "scc/read.hpp"
+#include "support/live_process.hpp"
+
+using namespace scc::test;
+using Json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A "container": a child that loads a filter compiled from `profile_text`
+// (or none) and waits to be killed.
+ChildProcess container_with(const std::string& profile_text) {
+  scc::bpf::Program program;
+  if (!profile_text.empty()) {
+    auto doc = scc::read_document(profile_text);
+    REQUIRE(doc.ok());
+    auto compiled = scc::compile(doc.value->profiles.front());
+    REQUIRE(compiled.ok());
+    program = compiled.value->program;
+  }
+  return ChildProcess([program](const ChildProcess::Ready& ready) {
+    if (program.size() > 0 && scc::load_filter(program).has_errors()) return 3;
+    ready();
+    for (;;) ::pause();
+  });
+}
+
+struct AttestNode : HookNode {
+  fs::path bundle = tmp.path() / "bundle";
+  AttestNode() {
+    fs::create_directories(bundle);
+    RunResult r = run_hook({"precreate", "--config", config_arg()}, runc_spec_config());
+    REQUIRE(r.exit_code == 0);
+    tmp.write("bundle/config.json", r.out);
+  }
+  RunResult poststart(pid_t pid) const {
+    const std::string state = Json{{"ociVersion", "1.0.2-dev"}, {"id", "c1"}, {"status", "running"}, {"pid", pid},
+                                   {"bundle", bundle.string()}}
+                                  .dump();
+    return run_hook({"poststart", "--config", config_arg()}, state);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("poststart attests a container running the profile's filter") {
+  skip_unless_live_seccomp();
+  AttestNode node;
+  ChildProcess child = container_with(kBaseProfile);
+  REQUIRE(child.became_ready());
+  RunResult r = node.poststart(child.pid());
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.starts_with("seccomp-hook: poststart: container c1: profile \"base\" (default): attested: 1 live "
+                          "filter(s) byte-identical to the expected program ("));
+  CHECK(process_state(child.pid()) != 'Z');
+}
+
+TEST_CASE("poststart kills a container whose filter is not its profile's") {
+  skip_unless_live_seccomp();
+  AttestNode node;
+  ChildProcess child = container_with(kStrictProfile);
+  REQUIRE(child.became_ready());
+  RunResult r = node.poststart(child.pid());
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.starts_with("seccomp-hook: poststart: container c1: profile \"base\" (default): refused: the live filter "
+                          "is not what linux.seccomp asks for: "));
+  CHECK(r.err.find(" mkdir(nr ") != std::string::npos);
+  CHECK(r.err.ends_with(": live ERRNO(1) EPERM, expected ERRNO(13) EACCES; container process killed\n"));
+  const int status = child.wait();
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+}
+
+TEST_CASE("poststart kills a container that runs with no filter") {
+  skip_unless_live_seccomp();
+  AttestNode node;
+  node.config["deadlineMs"] = 400;  // waits up to half of it for the filter to appear
+  node.save();
+  ChildProcess child = container_with("");
+  REQUIRE(child.became_ready());
+  RunResult r = node.poststart(child.pid());
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.find(": live ALLOW, expected ") != std::string::npos);
+  const int status = child.wait();
+  CHECK(WIFSIGNALED(status));
+}
+
+TEST_CASE("poststart refuses a state without a pid or with a dead one") {
+  AttestNode node;
+  RunResult no_pid = run_hook({"poststart", "--config", node.config_arg()},
+                              Json{{"ociVersion", "1"}, {"id", "c1"}, {"status", "running"}, {"bundle", node.bundle.string()}}.dump());
+  CHECK(no_pid.exit_code == 1);
+  CHECK(no_pid.err == "seccomp-hook: poststart: container ?: profile (none): refused: state: no container pid (a "
+                      "poststart state needs one)\n");
+  pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  RunResult gone = node.poststart(dead);
+  CHECK(gone.exit_code == 1);
+  CHECK(gone.err == "seccomp-hook: poststart: container c1: profile (none): refused: cannot open process " +
+                        std::to_string(dead) + ": No such process\n");
+}
