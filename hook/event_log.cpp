@@ -107,9 +107,28 @@ void EventLog::info(std::string_view message) {
 
 std::string EventLog::warning_text(const Diagnostic& d) { return "warning: " + d.message + " [" + where(d) + "]"; }
 
+// Warnings about the hook's own machinery (no pointer: the cache, the
+// hand-over) get a line each; the validator's warnings about the profile
+// (each with a pointer) get one summary line, and each their own line in the
+// log file only: a profile is checked once with seccomp-convert check, its
+// warnings need not be repeated on every container start.
 void EventLog::warnings(const Diagnostics& diagnostics) {
-  for (const Diagnostic& d : diagnostics)
-    if (d.severity == Severity::Warning) info(warning_text(d));
+  std::size_t about_profile = 0;
+  const Diagnostic* first = nullptr;
+  for (const Diagnostic& d : diagnostics) {
+    if (d.severity != Severity::Warning) continue;
+    if (d.pointer.empty()) {
+      info(warning_text(d));
+      continue;
+    }
+    write_file(prefix() + ": " + one_line(warning_text(d)));
+    if (first == nullptr) first = &d;
+    ++about_profile;
+  }
+  if (about_profile > 0 && (fd_ < 0 && info_on_stderr_))
+    write_line(STDERR_FILENO, prefix() + ": " + std::to_string(about_profile) + " warning" +
+                                  (about_profile > 1 ? "s" : "") + " about the profile (seccomp-convert check lists them), first: " +
+                                  one_line(warning_text(*first)) + "\n");
 }
 
 void EventLog::refuse(std::string_view reason, const Diagnostics& context) {

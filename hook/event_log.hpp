@@ -31,7 +31,9 @@ class EventLog {
   void runtime_mode(const std::string& runtime_log, const std::string& format);
 
   void info(std::string_view message);
-  void warnings(const Diagnostics& diagnostics);  // each warning as an info line
+  // Warnings: the hook's own one line each; the profile's one summary line
+  // (each in full in the log file).
+  void warnings(const Diagnostics& diagnostics);
   // The one refusal line. Warnings in `context` go to the log file only, so
   // stderr holds nothing but the refusal.
   void refuse(std::string_view reason, const Diagnostics& context = {});

@@ -103,6 +103,13 @@ int run_poststart(const CommonOptions& common) {
   }
   wait_for_filter(pid, process, config->deadline_ms);
   Result<std::vector<bpf::Program>> live = dump_filters(pid);
+  if (!live.ok() && std::any_of(live.diagnostics.begin(), live.diagnostics.end(),
+                                [](const Diagnostic& d) { return d.code == Code::ProcessNotFound; })) {
+    // A short-lived container can be done before poststart runs: a process
+    // that has exited runs no more syscalls, so there is nothing to protect.
+    log.info("nothing to attest: the container process has already exited");
+    return kExitOk;
+  }
   if (!live.ok() || !process.alive())
     return kill_and_refuse(process, log, "cannot read the live filters: " + summarize(live.diagnostics), kExitRefused);
   Diagnostics ignored;

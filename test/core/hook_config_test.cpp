@@ -182,3 +182,53 @@ TEST_CASE("--config wins over the environment, which wins over the default") {
   CHECK(hook_config_path(std::nullopt, "") == "/etc/seccomp-hook/config.json");
   CHECK(hook_config_path(std::nullopt, nullptr) == "/etc/seccomp-hook/config.json");
 }
+
+TEST_CASE("schema/hook-config.schema.json agrees with the parser") {
+  // Each example is accepted by both or refused by both (the parser also
+  // checks what a schema cannot: syscall names, file ownership).
+  const std::vector<std::string> examples{
+      R"({"profileDirs": []})",
+      R"({"profileDirs": ["/p"], "defaultProfile": "web", "kubernetesRoot": "/k", "cacheDir": "/c",
+          "crunHandover": true, "deadlineMs": 60000, "log": "/var/log/h.log",
+          "policy": {"requireProfile": true, "refuseUnconfined": false, "denySyscalls": ["ptrace"],
+                     "allowAnnotationLoosen": true}})",
+      R"({"profileDirs": [], "defaultProfile": "localhost/team/web.json"})",
+      R"({"profileDirs": [], "defaultProfile": "unconfined"})",
+      R"({})",
+      R"({"profileDirs": [], "extra": 1})",
+      R"({"profileDirs": [], "policy": {"extra": 1}})",
+      R"({"profileDirs": ["relative"]})",
+      R"({"profileDirs": "/p"})",
+      R"({"profileDirs": [], "deadlineMs": 0})",
+      R"({"profileDirs": [], "deadlineMs": 60001})",
+      R"({"profileDirs": [], "deadlineMs": 1.5})",
+      R"({"profileDirs": [], "log": "syslog"})",
+      R"({"profileDirs": [], "crunHandover": "yes"})",
+      R"({"profileDirs": [], "defaultProfile": ""})",
+      R"({"profileDirs": [], "defaultProfile": "../x"})",
+      R"({"profileDirs": [], "defaultProfile": ".hidden"})",
+      R"({"profileDirs": [], "defaultProfile": "a..b"})",
+      R"({"profileDirs": [], "defaultProfile": "localhost/a/../b"})",
+      R"({"profileDirs": [], "defaultProfile": "localhost//etc"})",
+      R"({"profileDirs": [], "defaultProfile": "a\nb"})",
+  };
+  test::TempDir dir;
+  std::vector<std::string> argv{"python3", "-c",
+                                "import json, sys, jsonschema\n"
+                                "v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))\n"
+                                "for p in sys.argv[2:]: print('valid' if v.is_valid(json.load(open(p))) else 'invalid')\n",
+                                (test::source_dir() / "schema" / "hook-config.schema.json").string()};
+  std::string expected;
+  for (std::size_t i = 0; i < examples.size(); ++i) {
+    argv.push_back(dir.write("example" + std::to_string(i) + ".json", examples[i]).string());
+    expected += parse_hook_config(examples[i]).ok() ? "valid\n" : "invalid\n";
+  }
+  test::RunResult r = test::run_program(argv);
+  if (r.exit_code != 0 && r.err.find("No module named") != std::string::npos) test::skip("python3-jsonschema is absent");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == expected);
+  CHECK(expected.substr(0, 24) == "valid\nvalid\nvalid\nvalid\n");
+  std::size_t invalid = 0;
+  for (std::size_t at = 0; (at = expected.find("invalid", at)) != std::string::npos; ++at) ++invalid;
+  CHECK(invalid == 17);
+}

@@ -114,3 +114,14 @@ TEST_CASE("poststart refuses a state without a pid or with a dead one") {
   CHECK(gone.err == "seccomp-hook: poststart: container c1: profile (none): refused: cannot open process " +
                         std::to_string(dead) + ": No such process\n");
 }
+
+TEST_CASE("poststart has nothing to attest once the container process has exited") {
+  skip_unless_live_seccomp();
+  AttestNode node;
+  ChildProcess child([](const ChildProcess::Ready&) { return 0; });  // exits at once, a zombie until reaped
+  REQUIRE(wait_for_state(child.pid(), 'Z'));
+  RunResult r = node.poststart(child.pid());
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "seccomp-hook: poststart: container c1: profile \"base\" (default): nothing to attest: the container "
+                 "process has already exited\n");
+}
