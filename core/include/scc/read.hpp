@@ -20,6 +20,7 @@ struct ReadLimits {
   std::size_t max_rules = 4096;             // entries of syscalls[]
   std::size_t max_names = 65536;            // names over all rules
   std::size_t max_name_length = 64;         // bytes of one syscall name
+  std::size_t max_values = 524288;          // JSON/YAML values (scalars and containers)
 };
 
 struct SourcePosition {
