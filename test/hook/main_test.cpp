@@ -105,3 +105,27 @@ TEST_CASE("--version names the program") {
   CHECK(r.exit_code == 0);
   CHECK(r.out.starts_with("seccomp-hook "));
 }
+
+TEST_CASE("LD_PRELOAD cannot run code in the hook") {
+  TempDir dir;
+  const auto source = dir.write("evil.c",
+                                "#include <fcntl.h>\n#include <stdlib.h>\n#include <unistd.h>\n"
+                                "__attribute__((constructor)) static void evil(void) {\n"
+                                "  const char* p = getenv(\"EVIL_MARKER\");\n"
+                                "  if (p) close(open(p, O_CREAT | O_WRONLY, 0600));\n}\n");
+  const auto library = dir.path() / "evil.so";
+  RunResult cc = run_program({"cc", "-shared", "-fPIC", "-o", library.string(), source.string()});
+  if (cc.exit_code == 127) skip("no C compiler to build the preload library");
+  REQUIRE(cc.exit_code == 0);
+  const auto marker = dir.path() / "marker";
+  // The library works: a dynamically linked program runs it.
+  REQUIRE(run_program({"env", "LD_PRELOAD=" + library.string(), "EVIL_MARKER=" + marker.string(), "true"}).exit_code == 0);
+  REQUIRE(std::filesystem::exists(marker));
+  std::filesystem::remove(marker);
+  HookNode node;
+  RunResult r = run_program({"env", "LD_PRELOAD=" + library.string(), "EVIL_MARKER=" + marker.string(), SCC_HOOK_BIN,
+                             "precreate", "--config", node.config_arg()},
+                            runc_spec_config());
+  CHECK(r.exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(marker));
+}
