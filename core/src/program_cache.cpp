@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -52,8 +53,9 @@ class Encoder {
   Sha256& hash_;
 };
 
-// Every table row and argument width: a change in the tables is a change in
-// the program, whatever the project's version says.
+// Every table row: a number the tables learn or lose changes the program
+// (the ENOSYS horizon covers the numbers they do not know). Argument widths
+// matter only where the profile compares an argument; encode_rule adds those.
 void encode_tables(Encoder& e) {
   for (Arch arch : table_arches()) {
     const SyscallTable* table = syscall_table(arch);
@@ -62,7 +64,6 @@ void encode_tables(Encoder& e) {
     for (const SyscallEntry& entry : table->entries()) {
       e.bytes(entry.name);
       e.number(entry.number);
-      for (unsigned i = 0; i < 6; ++i) e.number(static_cast<std::uint64_t>(arg_width(arch, entry.name, i)));
     }
   }
 }
@@ -88,9 +89,14 @@ void encode_options(Encoder& e, const CompileOptions& o, const std::vector<Arch>
   e.number(o.max_tree_hole_run);
 }
 
-void encode_rule(Encoder& e, const SyscallRule& rule) {
+void encode_rule(Encoder& e, const SyscallRule& rule, const std::vector<Arch>& arches) {
   e.number(rule.names.size());
   for (const std::string& name : rule.names) e.bytes(name);
+  // How wide the kernel reads each compared argument decides how it is compiled.
+  for (const std::string& name : rule.names)
+    for (const ArgCondition& c : rule.args)
+      for (Arch arch : arches)
+        e.number(static_cast<std::uint64_t>(arg_width(arch, name, static_cast<unsigned>(std::min<std::uint64_t>(c.index, 6)))));
   e.bytes(to_string(rule.action));
   e.optional(rule.errno_ret);
   e.bytes(rule.errno_name);
@@ -106,7 +112,7 @@ void encode_rule(Encoder& e, const SyscallRule& rule) {
   e.number(rule.includes.empty() && rule.excludes.empty() ? 0 : 1);
 }
 
-void encode_profile(Encoder& e, const Profile& p) {
+void encode_profile(Encoder& e, const Profile& p, const std::vector<Arch>& arches) {
   e.number(p.default_action ? 1 : 0);
   e.bytes(p.default_action ? to_string(*p.default_action) : "");
   e.optional(p.default_errno_ret);
@@ -120,7 +126,7 @@ void encode_profile(Encoder& e, const Profile& p) {
   e.optional(p.listener_path);
   e.optional(p.listener_metadata);
   e.number(p.syscalls.size());
-  for (const SyscallRule& rule : p.syscalls) encode_rule(e, rule);
+  for (const SyscallRule& rule : p.syscalls) encode_rule(e, rule, arches);
 }
 
 std::string entry_digest(std::string_view key, std::span<const std::uint8_t> program) {
@@ -288,7 +294,7 @@ std::string program_cache_key(const Profile& flat, const CompileOptions& options
   e.number(seccomp_api_get());
   e.bytes(tables_fingerprint());
   encode_options(e, options, arches);
-  encode_profile(e, flat);
+  encode_profile(e, flat, arches);
   return to_hex(hash.finish());
 }
 

@@ -38,13 +38,13 @@ namespace scc {
 // The cache key, 64 hex digits: SHA-256 over, each length-prefixed: a format
 // tag; `tool_version` (the project's version); libseccomp's version
 // (seccomp_version()) and API level; a fingerprint of the syscall tables
-// (every arch, name, number and argument width); the target arches as
-// compile() will use them; every CompileOptions field that shapes the
-// program (not pfc); and every field of the flat profile in order: default
-// action, errno number and name, architectures, flags, listener fields, and
-// per rule its names (each one, so ["mkdir","at"] and ["mkdirat"] differ),
-// action, errnoRet, errno name and each argument's index, value, valueTwo
-// and operator.
+// (every arch, name and number); the target arches as compile() will use
+// them; every CompileOptions field that shapes the program (not pfc); and
+// every field of the flat profile in order: default action, errno number and
+// name, architectures, flags, listener fields, and per rule its names (each
+// one, so ["mkdir","at"] and ["mkdirat"] differ), the width the tables give
+// each compared argument of each name on each target arch, action, errnoRet,
+// errno name and each argument's index, value, valueTwo and operator.
 std::string program_cache_key(const Profile& flat, const CompileOptions& options,
                               std::string_view tool_version);
 
