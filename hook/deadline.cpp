@@ -1,6 +1,7 @@
 #include "deadline.hpp"
 
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@ namespace {
 char g_message[2048];
 std::size_t g_message_length = 0;
 int g_log_fd = -1;
+int g_victim_pidfd = -1;
 std::uint64_t g_deadline_ms = 0;
 
 std::uint64_t now_ms() {
@@ -54,6 +56,7 @@ void write_all(int fd, const char* data, std::size_t size) {
 }
 
 void on_alarm(int) {
+  if (g_victim_pidfd >= 0) ::syscall(SYS_pidfd_send_signal, g_victim_pidfd, SIGKILL, nullptr, 0);
   write_all(STDERR_FILENO, g_message, g_message_length);
   if (g_log_fd >= 0) write_all(g_log_fd, g_message, g_message_length);
   ::_exit(kExitDeadline);
@@ -62,8 +65,9 @@ void on_alarm(int) {
 // Rebuild the message from the prefix and the deadline; SIGALRM is blocked.
 void compose(std::string_view prefix) {
   char tail[96];
-  const int n = std::snprintf(tail, sizeof tail, ": deadline of %llu ms passed; refused\n",
-                              static_cast<unsigned long long>(g_deadline_ms));
+  const int n = std::snprintf(tail, sizeof tail, ": deadline of %llu ms passed; refused%s\n",
+                              static_cast<unsigned long long>(g_deadline_ms),
+                              g_victim_pidfd >= 0 ? "; container process killed" : "");
   const std::size_t tail_length = n > 0 ? static_cast<std::size_t>(n) : 0;
   const std::size_t keep = std::min(prefix.size(), sizeof g_message - tail_length);
   std::memcpy(g_message, prefix.data(), keep);
@@ -101,6 +105,12 @@ void set_deadline_prefix(std::string_view prefix) {
 void set_deadline_log(int fd) {
   AlarmBlocked blocked;
   g_log_fd = fd;
+}
+
+void set_deadline_victim(int pidfd) {
+  AlarmBlocked blocked;
+  g_victim_pidfd = pidfd;
+  compose(g_prefix);
 }
 
 void cancel_deadline() {

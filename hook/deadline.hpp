@@ -21,6 +21,9 @@ void arm_deadline(std::uint64_t ms);
 void set_deadline_prefix(std::string_view prefix);
 // The log file's descriptor, or -1.
 void set_deadline_log(int fd);
+// poststart: a pidfd of the container process, SIGKILLed when the deadline
+// passes (an attestation that cannot finish fails closed); -1 for none.
+void set_deadline_victim(int pidfd);
 // Disarm, before exec'ing the real runtime (interval timers survive execve).
 void cancel_deadline();
 // Milliseconds since the process started.

@@ -36,6 +36,7 @@ class PidFd {
   bool valid() const { return fd_ >= 0; }
   bool alive() const { return ::syscall(SYS_pidfd_send_signal, fd_, 0, nullptr, 0) == 0; }
   bool kill() const { return ::syscall(SYS_pidfd_send_signal, fd_, SIGKILL, nullptr, 0) == 0; }
+  int get() const { return fd_; }
 
  private:
   int fd_;
@@ -84,6 +85,7 @@ int run_poststart(const CommonOptions& common) {
     log.refuse("cannot open process " + std::to_string(pid) + ": " + std::strerror(errno));
     return kExitRefused;
   }
+  set_deadline_victim(process.get());
   std::optional<HookConfig> config = load_config(common, log);
   if (!config) return kill_and_refuse(process, log, "no hook config", kExitRefused);
   Result<std::string> text = read_bundle_config(state.value->bundle);
@@ -98,6 +100,7 @@ int run_poststart(const CommonOptions& common) {
   if (!expected.ok()) return kill_and_refuse(process, log, summarize(expected.diagnostics), kExitRefused);
   log.warnings(expected.diagnostics);
   if (!*expected.value) {
+    set_deadline_victim(-1);
     log.info("nothing to attest: config.json has no linux.seccomp");
     return kExitOk;
   }
@@ -107,6 +110,7 @@ int run_poststart(const CommonOptions& common) {
                                 [](const Diagnostic& d) { return d.code == Code::ProcessNotFound; })) {
     // A short-lived container can be done before poststart runs: a process
     // that has exited runs no more syscalls, so there is nothing to protect.
+    set_deadline_victim(-1);
     log.info("nothing to attest: the container process has already exited");
     return kExitOk;
   }
@@ -120,6 +124,7 @@ int run_poststart(const CommonOptions& common) {
     return kill_and_refuse(process, log,
                            "the live filter is not what linux.seccomp asks for: " + describe(*attested.value->mismatch),
                            kExitMismatch);
+  set_deadline_victim(-1);
   log.info("attested: " + std::to_string(live.value->size()) + " live filter(s) " +
            (attested.value->byte_identical ? "byte-identical to" : "equivalent on " + std::to_string(attested.value->calls) + " calls to") +
            " the expected program (" + describe_program(**expected.value) + ")");

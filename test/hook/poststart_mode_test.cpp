@@ -125,3 +125,21 @@ TEST_CASE("poststart has nothing to attest once the container process has exited
   CHECK(r.err == "seccomp-hook: poststart: container c1: profile \"base\" (default): nothing to attest: the container "
                  "process has already exited\n");
 }
+
+TEST_CASE("poststart kills the container when its own deadline passes") {
+  skip_unless_live_seccomp();
+  AttestNode node;
+  node.config["deadlineMs"] = 1;  // passed once the 900 KB state is parsed
+  node.save();
+  ChildProcess child = container_with(kBaseProfile);
+  REQUIRE(child.became_ready());
+  Json state{{"ociVersion", "1.0.2-dev"}, {"id", "c1"}, {"status", "running"}, {"pid", child.pid()},
+             {"bundle", node.bundle.string()}, {"annotations", {{"big", std::string(900 * 1024, 'x')}}}};
+  RunResult r = run_hook({"poststart", "--config", node.config_arg()}, state.dump());
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "seccomp-hook: poststart: container c1: profile (none): deadline of 1 ms passed; refused; container "
+                 "process killed\n");
+  const int status = child.wait();
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+}
