@@ -1,7 +1,13 @@
 #include <doctest/doctest.h>
 
 #include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,6 +18,7 @@
 #include "scc/bpf.hpp"
 #include "scc/compile.hpp"
 #include "scc/syscall_table.hpp"
+#include "support/support.hpp"
 
 using namespace scc;
 
@@ -401,3 +408,107 @@ TEST_CASE("load-time settings are recorded, not compiled") {
   CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 39) == SECCOMP_RET_USER_NOTIF);
   CHECK(f.enosys_horizon);  // a supervisor cannot know numbers newer than the tables either
 }
+
+namespace {
+
+// What a child that loaded the program saw: the errno of each probe (0 when
+// the call succeeded), or the signal that ended it.
+struct LiveRun {
+  int signal = 0;
+  std::vector<long> errnos;
+};
+
+// Fork; the child sets no_new_privs, loads `prog` and runs `probe`, which
+// writes one errno per call to `fd`. Skips the test where seccomp is absent.
+template <class Probe>
+LiveRun run_live(const bpf::Program& prog, Probe probe) {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    close(fds[0]);
+    const auto insns = prog.instructions();
+    sock_fprog fprog{static_cast<unsigned short>(insns.size()), const_cast<sock_filter*>(insns.data())};
+    long load_errno = 0;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0)
+      load_errno = errno;
+    if (write(fds[1], &load_errno, sizeof load_errno) != sizeof load_errno || load_errno != 0) _exit(2);
+    probe(fds[1]);
+    _exit(0);
+  }
+  close(fds[1]);
+  LiveRun run;
+  long value = 0;
+  bool first = true;
+  while (read(fds[0], &value, sizeof value) == sizeof value) {
+    if (first && value != 0) {
+      close(fds[0]);
+      waitpid(pid, nullptr, 0);
+      test::skip("cannot load a seccomp filter here: errno " + std::to_string(value));
+    }
+    if (!first) run.errnos.push_back(value);
+    first = false;
+  }
+  close(fds[0]);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  if (WIFSIGNALED(status)) run.signal = WTERMSIG(status);
+  return run;
+}
+
+void report(int fd, long rc) {
+  long e = rc == -1 ? errno : 0;
+  if (write(fd, &e, sizeof e) != sizeof e) _exit(3);
+}
+
+CompiledFilter live_profile() {
+  Builder b;
+  b.rule({"write", "exit", "exit_group", "getpid", "close", "rt_sigreturn"}, Action::Allow);
+  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Gt, 40)});
+  b.rule({"personality"}, Action::Allow, {arg(0, Operator::Eq, 0xffffffff)});
+  return must_compile(b.p, on({Arch::X86_64}));
+}
+
+}  // namespace
+
+#if defined(__x86_64__)
+TEST_CASE("live kernel: allowed, denied, unknown numbers and 32-bit arguments with high bits") {
+  const auto f = live_profile();
+  LiveRun run = run_live(f.program, [](int fd) {
+    report(fd, syscall(SYS_getpid));
+    report(fd, syscall(SYS_getppid));                                   // unlisted
+    report(fd, syscall(1000));                                          // above the table
+    report(fd, syscall(400));                                           // x86_64 hole
+    report(fd, syscall(SYS_socket, 0x100000026UL, SOCK_STREAM, 0));     // kernel reads 38
+    report(fd, syscall(SYS_socket, 0x10000002aUL, SOCK_DGRAM, 0));      // kernel reads 42
+    report(fd, syscall(SYS_personality, 0x1ffffffffUL));                // kernel reads 0xffffffff
+    report(fd, syscall(SYS_personality, 8UL));
+  });
+  CHECK(run.signal == 0);
+  REQUIRE(run.errnos.size() == 8);
+  CHECK(run.errnos[0] == 0);
+  CHECK(run.errnos[1] == EPERM);
+  CHECK(run.errnos[2] == ENOSYS);
+  CHECK(run.errnos[3] == ENOSYS);
+  CHECK(run.errnos[4] == EPERM);
+  CHECK(run.errnos[5] != EPERM);  // reached the kernel: whatever AF 42 gives, not the filter's EPERM
+  CHECK(run.errnos[6] == 0);      // personality(0xffffffff) queries
+  CHECK(run.errnos[7] == EPERM);
+}
+
+TEST_CASE("live kernel: an x32 number and an int 0x80 call meet the bad-arch action") {
+  const auto f = live_profile();
+  LiveRun x32 = run_live(f.program, [](int fd) { report(fd, syscall(0x40000000 | SYS_getpid)); });
+  CHECK(x32.signal == SIGSYS);
+  CHECK(x32.errnos.empty());
+  LiveRun i386 = run_live(f.program, [](int fd) {
+    long ret = 20;  // i386 getpid
+    asm volatile("int $0x80" : "+a"(ret) : : "memory");
+    report(fd, ret);
+  });
+  CHECK(i386.signal == SIGSYS);
+  CHECK(i386.errnos.empty());
+}
+#endif
