@@ -58,7 +58,7 @@ Diagnostic first_error(const Diagnostics& d) {
 
 }  // namespace
 
-TEST_CASE("a runc spec config keeps every other member, in order, and gets the flat profile") {
+TEST_CASE("a runc spec config keeps every other member in order and gets the flat profile") {
   Fixture f;
   const std::string input = test::runc_spec_config();
   auto r = rewrite_config(input, f.config, f.options);
@@ -73,7 +73,7 @@ TEST_CASE("a runc spec config keeps every other member, in order, and gets the f
   CHECK(f.compiles == 0);  // runc compiles linux.seccomp itself
 }
 
-TEST_CASE("unicode, 64-bit and negative numbers survive the rewrite exactly") {
+TEST_CASE("unicode and 64-bit and negative numbers survive the rewrite exactly") {
   Fixture f;
   const std::string input = R"({"ociVersion": "1.0.2", "annotations": {"note": "caf\u00e9 \ud83d\ude00 ü"},
     "process": {"oomScoreAdj": -1000, "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 18446744073709551615, "soft": 9223372036854775807}]},
@@ -118,7 +118,7 @@ TEST_CASE("an allowed unconfined request removes linux.seccomp") {
   CHECK(parse(r.value->config_json)["linux"] == Json::parse(R"({"maskedPaths":[]})"));
 }
 
-TEST_CASE("crun hand-over adds the program from the cache; a warm start compiles nothing") {
+TEST_CASE("crun hand-over adds the program from the cache and a warm start compiles nothing") {
   Fixture f;
   f.with_cache();
   f.config.crun_handover = true;
@@ -166,7 +166,7 @@ TEST_CASE("a caller's run.oci.seccomp_bpf_data is refused") {
         "the profile, so it is refused");
 }
 
-TEST_CASE("a caller's crun seccomp receiver is refused, fail_unknown_syscall is allowed") {
+TEST_CASE("a caller's crun seccomp receiver is refused but fail_unknown_syscall is allowed") {
   Fixture f;
   auto receiver = rewrite_config(with_annotations(test::runc_spec_config(), {{"run.oci.seccomp.receiver", "/s"}}),
                                  f.config, f.options);

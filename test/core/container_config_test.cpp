@@ -40,7 +40,7 @@ TEST_CASE("wrong shapes of the fields the hook uses are errors") {
         Code::DuplicateKey);
 }
 
-TEST_CASE("an environment variable is found; two different values are an error") {
+TEST_CASE("an environment variable is found and two different values are an error") {
   auto found = env_value({"A=1", "SECCOMP_HOOK_PROFILE=web", "SECCOMP_HOOK_PROFILEX=no"}, "SECCOMP_HOOK_PROFILE");
   REQUIRE(found.ok());
   CHECK(*found.value == std::optional<std::string>("web"));
@@ -52,7 +52,7 @@ TEST_CASE("an environment variable is found; two different values are an error")
   CHECK(twice.diagnostics.items().front().message == "X is set twice with different values");
 }
 
-TEST_CASE("a bundle's config.json is read; a symlink, a FIFO and a missing bundle are refused") {
+TEST_CASE("a bundle's config.json is read but a symlink or a FIFO or a missing bundle is refused") {
   test::TempDir dir;
   dir.write("b/config.json", "{}");
   auto ok = read_bundle_config(dir.path() / "b");

@@ -74,7 +74,7 @@ Diagnostic first_error(const Diagnostics& d) {
 
 }  // namespace
 
-TEST_CASE("selection: annotation, then environment, then the default") {
+TEST_CASE("selection: annotation then environment then the default") {
   Fixture f;
   auto a = select_profile(f.config, container(profile_annotation("strict")));
   REQUIRE(a.ok());

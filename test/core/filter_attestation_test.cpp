@@ -71,7 +71,7 @@ const std::vector<Arch> kNative{native_arch()};
 
 }  // namespace
 
-TEST_CASE("the stack: the most restrictive action wins, the newest among equals") {
+TEST_CASE("the stack: the most restrictive action wins and the newest among equals") {
   bpf::SeccompData data;
   const std::vector<bpf::Program> kill_over_errno{single(SECCOMP_RET_ERRNO | 1), single(SECCOMP_RET_KILL_PROCESS)};
   CHECK(*evaluate_stack(kill_over_errno, data).value == SECCOMP_RET_KILL_PROCESS);
@@ -102,7 +102,7 @@ TEST_CASE("another program with the same meaning attests equal") {
   CHECK(r.value->calls > syscall_table(native_arch())->entries().size());
 }
 
-TEST_CASE("libseccomp's own program for the profile (runc, crun) attests equal") {
+TEST_CASE("libseccomp's own program for the profile (as runc and crun build it) attests equal") {
   const std::vector<bpf::Program> live{libseccomp_program()};
   auto r = attest_filters(live, compiled(allowlist()), allowlist(), kNative);
   REQUIRE(r.ok());

@@ -63,7 +63,7 @@ TEST_CASE("the smallest config takes the documented defaults") {
   CHECK(r.value->log == "stderr");
 }
 
-TEST_CASE("an unknown key is an error with its pointer, position and hint") {
+TEST_CASE("an unknown key is an error with its pointer and position and hint") {
   const Diagnostic& d = only_error(parse_hook_config("{\"profileDirs\": [],\n \"policy\": {\"requireProfil\": true}}"));
   CHECK(d.code == Code::UnknownField);
   CHECK(d.pointer == "/policy/requireProfil");
@@ -84,7 +84,7 @@ TEST_CASE("profileDirs is required") {
   CHECK(d.message == "missing field \"profileDirs\"");
 }
 
-TEST_CASE("wrong types are errors, never coerced") {
+TEST_CASE("wrong types are errors and never coerced") {
   CHECK(only_error(parse_hook_config(R"({"profileDirs": "/etc"})")).code == Code::TypeMismatch);
   CHECK(only_error(parse_hook_config(R"({"profileDirs": [], "crunHandover": "true"})")).pointer == "/crunHandover");
   CHECK(only_error(parse_hook_config(R"({"profileDirs": [], "policy": {"requireProfile": 1}})")).message ==
@@ -138,7 +138,7 @@ TEST_CASE("a missing config file is an error naming the path") {
                          ": No such file or directory");
 }
 
-TEST_CASE("a config file is loaded, and its errors name the path") {
+TEST_CASE("a config file is loaded and its errors name the path") {
   test::TempDir dir;
   auto good = dir.write("good.json", R"({"profileDirs": ["/p"]})");
   auto r = load_hook_config(good);
@@ -176,7 +176,7 @@ TEST_CASE("a symlinked or non-regular config file is refused") {
         "the hook config " + dir.path().string() + ": not a regular file");
 }
 
-TEST_CASE("--config wins over the environment, which wins over the default") {
+TEST_CASE("--config wins over the environment which wins over the default") {
   CHECK(hook_config_path(std::string("/a.json"), "/b.json") == "/a.json");
   CHECK(hook_config_path(std::nullopt, "/b.json") == "/b.json");
   CHECK(hook_config_path(std::nullopt, "") == "/etc/seccomp-hook/config.json");

@@ -43,7 +43,7 @@ TEST_CASE("a runc createRuntime state is read whole") {
   CHECK(r.value->annotations == std::map<std::string, std::string>{{"a", "b"}});
 }
 
-TEST_CASE("crun's extra root field is allowed, and pid and annotations are optional") {
+TEST_CASE("crun's extra root field is allowed and pid and annotations are optional") {
   auto r = parse_oci_state(R"({"ociVersion":"1.0","id":"x","status":"stopped","bundle":"/b","root":"rootfs"})");
   REQUIRE(r.ok());
   CHECK_FALSE(r.value->pid.has_value());
@@ -83,7 +83,7 @@ TEST_CASE("bad bundles are refused") {
   CHECK(only_error(parse_oci_state(state_with("bundle", "\"\""))).message == "bundle \"\" is not an absolute path");
 }
 
-TEST_CASE("bad status, pid, ociVersion and annotations are refused") {
+TEST_CASE("bad status and pid and ociVersion and annotations are refused") {
   const Diagnostic& status = only_error(parse_oci_state(state_with("status", "\"paused\"")));
   CHECK(status.code == Code::BadValue);
   CHECK(status.pointer == "/status");
@@ -98,7 +98,7 @@ TEST_CASE("bad status, pid, ociVersion and annotations are refused") {
   CHECK(only_error(parse_oci_state(state_with("annotations", "[]"))).pointer == "/annotations");
 }
 
-TEST_CASE("duplicate keys, garbage, empty and oversized input are refused") {
+TEST_CASE("duplicate keys and garbage and empty and oversized input are refused") {
   CHECK(only_error(parse_oci_state(R"({"id":"a","id":"b"})")).code == Code::DuplicateKey);
   CHECK(only_error(parse_oci_state("\x01\x02garbage")).code == Code::JsonSyntax);
   CHECK(only_error(parse_oci_state("")).code == Code::InputEmpty);

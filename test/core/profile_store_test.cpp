@@ -48,7 +48,7 @@ TEST_CASE("plain names and localhost paths that are allowed") {
   CHECK(name_error(std::string(255, 'a')) == "");
 }
 
-TEST_CASE("traversal and hostile names are refused, each with its reason") {
+TEST_CASE("traversal and hostile names are refused each with its reason") {
   CHECK(name_error("") == "profile name \"\" is not allowed: it is empty");
   CHECK(name_error("../x") == "profile name \"../x\" is not allowed: it contains \"/\" (only localhost/<path> names may)");
   CHECK(name_error("/etc/passwd") ==
@@ -81,7 +81,7 @@ TEST_CASE("localhost paths must descend") {
             "\"... is not allowed: the localhost/ path is longer than 4095 bytes");
 }
 
-TEST_CASE("a name is found as <name>, then <name>.json, in directory order") {
+TEST_CASE("a name is found as <name> then <name>.json in directory order") {
   Store s;
   test::TempDir second;
   s.store.dirs.push_back(second.path());
@@ -141,7 +141,7 @@ TEST_CASE("a symlink that leaves the directory is refused") {
   }
 }
 
-TEST_CASE("a FIFO, a directory and a group-writable file are refused") {
+TEST_CASE("a FIFO and a directory and a group-writable file are refused") {
   Store s;
   REQUIRE(::mkfifo((s.dir / "fifo.json").c_str(), 0644) == 0);
   fs::create_directory(s.dir / "dir.json");

@@ -88,7 +88,7 @@ TEST_CASE("the key is stable and 64 hex digits") {
   CHECK(program_cache_key(profile(), {}, "1") == key);
 }
 
-TEST_CASE("the key changes with per-rule errnoRet, name boundaries, version and options") {
+TEST_CASE("the key changes with per-rule errnoRet and name boundaries and version and options") {
   const std::string key = program_cache_key(profile(), {}, "1");
   CHECK(program_cache_key(profile({"read", "write"}, 1), {}, "1") != key);
   CHECK(program_cache_key(profile({"read", "write"}, 1), {}, "1") != program_cache_key(profile({"read", "write"}, 13), {}, "1"));
@@ -105,7 +105,7 @@ TEST_CASE("the key changes with per-rule errnoRet, name boundaries, version and 
   CHECK(program_cache_key(profile(), pfc, "1") == key);
 }
 
-TEST_CASE("an entry decodes to its program, and only under its own key") {
+TEST_CASE("an entry decodes to its program and only under its own key") {
   auto compiled = compile(profile());
   REQUIRE(compiled.ok());
   const std::string key = program_cache_key(profile(), {}, "1");
@@ -125,7 +125,7 @@ TEST_CASE("an entry decodes to its program, and only under its own key") {
   CHECK(decode_cache_entry(key, magic).diagnostics.items().front().message == "does not start with SCCBPF01");
 }
 
-TEST_CASE("a miss compiles and stores, a hit compiles nothing") {
+TEST_CASE("a miss compiles and stores and a hit compiles nothing") {
   test::TempDir tmp;
   const fs::path dir = cache_dir(tmp);
   Counter counter;
@@ -146,7 +146,7 @@ TEST_CASE("a miss compiles and stores, a hit compiles nothing") {
   CHECK_FALSE(second.value->compiled.has_value());
 }
 
-TEST_CASE("a tampered entry is detected, recompiled and replaced") {
+TEST_CASE("a tampered entry is detected and recompiled and replaced") {
   test::TempDir tmp;
   const fs::path dir = cache_dir(tmp);
   Counter counter;
@@ -196,7 +196,7 @@ TEST_CASE("a cache directory not owned by root is not used") {
         "program cache " + dir.string() + " not used: it is owned by uid 65534, not root; compiling in memory");
 }
 
-TEST_CASE("a missing cache directory is created 0700; a missing parent means no cache") {
+TEST_CASE("a missing cache directory is created 0700 and a missing parent means no cache") {
   test::TempDir tmp;
   Counter counter;
   auto created = compile_cached(profile(), {}, options_for(tmp.path() / "new", counter));
@@ -285,7 +285,7 @@ TEST_CASE("temporary files of dead writers are swept once stale") {
   CHECK(fs::exists(dir / ".new.tmp-0000"));
 }
 
-TEST_CASE("no cache directory: compiled every time, no warning") {
+TEST_CASE("no cache directory: compiled every time without a warning") {
   Counter counter;
   ProgramCacheOptions o;
   o.compile_function = counter.function();
@@ -296,7 +296,7 @@ TEST_CASE("no cache directory: compiled every time, no warning") {
   CHECK(counter.calls == 1);
 }
 
-TEST_CASE("a compile error is returned, and nothing is stored") {
+TEST_CASE("a compile error is returned and nothing is stored") {
   test::TempDir tmp;
   const fs::path dir = cache_dir(tmp);
   Counter counter;

@@ -32,7 +32,7 @@ TEST_CASE("docker's create call is read") {
   CHECK(r.value->log_format == "json");
 }
 
-TEST_CASE("containerd's run call with --opt=value forms, -b and flags is read") {
+TEST_CASE("containerd's run call with --opt=value forms and -b and flags is read") {
   auto r = parse({"--debug", "--root=/r", "--systemd-cgroup", "run", "-b", "bundle", "--console-socket=/s", "--detach",
                   "--no-pivot", "--preserve-fds", "3", "--keep", "id"});
   REQUIRE(r.ok());
@@ -65,7 +65,7 @@ TEST_CASE("an unknown global option before a create is refused") {
   CHECK(error_of({"--new-global", "x", "create", "id"}) == "/0 unknown runtime option \"--new-global\" before the subcommand");
 }
 
-TEST_CASE("unknown, ambiguous and unsupported create options are refused") {
+TEST_CASE("unknown and ambiguous and unsupported create options are refused") {
   CHECK(error_of({"create", "--bundel", "/b", "id"}) == "/1 unknown or ambiguous create option \"--bundel\"");
   CHECK(error_of({"create", "-bundle", "/b", "id"}) == "/1 unknown or ambiguous create option \"-bundle\"");
   CHECK(error_of({"run", "--config", "/c.json", "id"}) ==

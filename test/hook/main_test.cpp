@@ -73,7 +73,7 @@ TEST_CASE("the deadline names the container once the state is read") {
   CHECK(r.err == "seccomp-hook: createRuntime: container c9: profile (none): deadline of 1 ms passed; refused\n");
 }
 
-TEST_CASE("SECCOMP_HOOK_CONFIG names the config file; --config wins over it") {
+TEST_CASE("SECCOMP_HOOK_CONFIG names the config file and --config wins over it") {
   HookNode node;
   const std::string absent = (node.tmp.path() / "absent.json").string();
   RunResult from_env = run_program({"env", "SECCOMP_HOOK_CONFIG=" + absent, SCC_HOOK_BIN, "precreate"}, "{}");
@@ -86,7 +86,7 @@ TEST_CASE("SECCOMP_HOOK_CONFIG names the config file; --config wins over it") {
   CHECK(cli.exit_code == 0);
 }
 
-TEST_CASE("with neither, the default path is used") {
+TEST_CASE("with neither the default path is used") {
   if (std::filesystem::exists("/etc/seccomp-hook/config.json")) skip("this machine has a real hook config");
   RunResult r = run_hook({"precreate"}, "{}");
   CHECK(r.exit_code == 1);

@@ -81,7 +81,7 @@ TEST_CASE("precreate refuses a symlink that escapes the profile directory") {
         std::string::npos);
 }
 
-TEST_CASE("precreate refuses an invalid profile, naming it and the problem") {
+TEST_CASE("precreate refuses an invalid profile naming it and the problem") {
   HookNode node;
   node.tmp.write("profiles/typo.json",
                  R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["opne"], "action": "SCMP_ACT_ALLOW"}]})");
@@ -93,7 +93,7 @@ TEST_CASE("precreate refuses an invalid profile, naming it and the problem") {
   CHECK(r.err.find("[unknown-syscall at /syscalls/0/names/0, line 1 column ") != std::string::npos);
 }
 
-TEST_CASE("precreate hands the compiled program to crun from the cache; the warm start compiles nothing") {
+TEST_CASE("precreate hands the compiled program to crun from the cache and the warm start compiles nothing") {
   HookNode node;
   node.with_cache();
   node.config["crunHandover"] = true;
@@ -126,7 +126,7 @@ TEST_CASE("precreate with a read-only or missing cache still writes the profile"
                    "[cache-unusable]") != std::string::npos);
 }
 
-TEST_CASE("precreate refuses garbage, empty and oversized stdin") {
+TEST_CASE("precreate refuses garbage and empty and oversized stdin") {
   HookNode node;
   RunResult garbage = precreate(node, "\x7f" "ELF garbage");
   CHECK(garbage.exit_code == 1);
@@ -144,7 +144,7 @@ TEST_CASE("precreate refuses garbage, empty and oversized stdin") {
                    "than the limit of 1048576 bytes [input-too-large]\n");
 }
 
-TEST_CASE("precreate refuses when the config file is missing, naming it") {
+TEST_CASE("precreate refuses when the config file is missing and names it") {
   HookNode node;
   RunResult r = run_hook({"precreate", "--config", (node.tmp.path() / "absent.json").string()}, runc_spec_config());
   CHECK(r.exit_code == 1);

@@ -63,7 +63,7 @@ std::string lines(const std::vector<std::string>& items) {
 
 }  // namespace
 
-TEST_CASE("the wrapper rewrites the bundle's config on docker's create, then execs with the same arguments") {
+TEST_CASE("the wrapper rewrites the bundle's config on docker's create then execs with the same arguments") {
   WrapperNode node;
   RunResult r = node.wrap(node.docker_create());
   CHECK(r.exit_code == 7);
@@ -93,7 +93,7 @@ TEST_CASE("the wrapper passes other subcommands through without reading any conf
   CHECK(read_file(node.bundle / "config.json") == node.original);
 }
 
-TEST_CASE("the wrapper refuses a container whose profile is missing, and does not run the runtime") {
+TEST_CASE("the wrapper refuses a container whose profile is missing and does not run the runtime") {
   WrapperNode node;
   Json config = Json::parse(node.original);
   config["process"]["env"].push_back("SECCOMP_HOOK_PROFILE=nope");
