@@ -14,6 +14,11 @@ struct ValidateOptions {
   // The arches names are checked against. Empty: the profile's own
   // (architectures, or every archMap entry with its sub-arches, limited to
   // arches with tables), or x86_64 and aarch64 when it names none.
+  // Each arch given stands for the filter a runtime on it builds: with an
+  // archMap, the arch and its entry's sub-arches (x86_64 -> x86_64, x86, x32);
+  // with architectures listing it, all of them. Arches without a table get
+  // one note; names and widths are not checked on them, but they still count
+  // for includes/excludes and for socketcall/ipc multiplexing.
   std::vector<Arch> arches;
 };
 

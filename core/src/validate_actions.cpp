@@ -1,0 +1,227 @@
+// Checks on actions and errno values: the default action, each rule's action
+// against the default, errno ranges and spellings, notify, thread-only kills,
+// dangerous allows and profiles that confine nothing.
+#include <algorithm>
+
+#include "dangerous_syscalls.hpp"
+#include "scc/names.hpp"
+#include "validate_checks.hpp"
+
+namespace scc::validate_detail {
+namespace {
+
+// The kernel caps SECCOMP_RET_ERRNO data at MAX_ERRNO; SECCOMP_RET_TRACE
+// passes 16 bits (SECCOMP_RET_DATA) to the tracer.
+constexpr std::uint64_t kMaxErrno = 4095;
+constexpr std::uint64_t kMaxTraceData = 0xFFFF;
+constexpr std::uint64_t kEperm = 1;
+
+bool is_kill(Action a) {
+  return a == Action::Kill || a == Action::KillThread || a == Action::KillProcess;
+}
+
+// The errno value of an errno-taking action: the number, else the
+// containers/common name, else EPERM (runc's and crun's default).
+std::uint64_t errno_value(const std::optional<std::uint64_t>& number, const std::string& name) {
+  if (number) return *number;
+  if (auto v = parse_errno(name)) return static_cast<std::uint64_t>(*v);
+  return kEperm;
+}
+
+// Where an action's errno is written: the number wins, as it is what the
+// runtime uses; a name alone is reported at its own key.
+struct ErrnoSite {
+  Action action;
+  std::optional<std::uint64_t> number;
+  const std::string& name;
+  std::string number_pointer;  // ".../errnoRet" or ".../defaultErrnoRet"
+  std::string name_pointer;    // ".../errno" or ".../defaultErrno"
+  std::string_view number_key;
+  std::string_view action_key;  // "action" or "defaultAction"
+};
+
+void check_errno_on_action(const ErrnoSite& s, Diagnostics& out) {
+  if (action_takes_errno(s.action)) return;
+  std::string action = '"' + std::string(to_string(s.action)) + '"';
+  if (s.number)
+    out.error(Code::ErrnoOnNonErrnoAction, s.number_pointer,
+              std::string(s.number_key) + " " + std::to_string(*s.number) + " is given with " +
+                  std::string(s.action_key) + " " + action +
+                  ", which takes no errno: the runtime-spec requires runtimes to reject it "
+                  "(crun does; runc ignores it)");
+  if (!s.name.empty())
+    out.error(Code::ErrnoOnNonErrnoAction, s.name_pointer,
+              "errno \"" + s.name + "\" is given with " + std::string(s.action_key) + " " +
+                  action + ", which takes no errno");
+}
+
+void check_errno_value(const ErrnoSite& s, Diagnostics& out) {
+  if (!action_takes_errno(s.action) || !s.number) return;
+  const std::uint64_t v = *s.number;
+  const bool trace = s.action == Action::Trace;
+  const std::uint64_t max = trace ? kMaxTraceData : kMaxErrno;
+  if (v > max) {
+    out.error(Code::ErrnoRange, s.number_pointer,
+              std::string(s.number_key) + " " + std::to_string(v) + " is out of range 0-" +
+                  std::to_string(max) +
+                  (trace ? ": the tracer receives 16 bits"
+                         : ": the kernel caps errno at 4095 and runc truncates it to 16 bits"));
+    return;
+  }
+  if (v == 0 && !trace)
+    out.warning(Code::ErrnoRange, s.number_pointer,
+                std::string(s.number_key) +
+                    " 0 makes the syscall return 0 without running it: a fake success");
+  if (!s.name.empty()) {
+    auto named = parse_errno(s.name);
+    if (named && static_cast<std::uint64_t>(*named) != v)
+      out.error(Code::ErrnoMismatch, s.name_pointer,
+                "errno \"" + s.name + "\" is " + std::to_string(*named) + " but " +
+                    std::string(s.number_key) + " says " + std::to_string(v));
+  }
+}
+
+void check_default(const Context& ctx, Diagnostics& out) {
+  const Profile& p = ctx.profile;
+  if (!p.default_action) return;
+  const std::string ptr = p.pointer + "/defaultAction";
+  ErrnoSite site{*p.default_action,  p.default_errno_ret, p.default_errno_name,
+                 p.pointer + "/defaultErrnoRet", p.pointer + "/defaultErrno",
+                 "defaultErrnoRet", "defaultAction"};
+  check_errno_on_action(site, out);
+  check_errno_value(site, out);
+  if (*p.default_action == Action::Notify)
+    out.error(Code::NotifyDefault, ptr,
+              "defaultAction \"SCMP_ACT_NOTIFY\" hands every syscall to the listener, "
+              "including the ones it needs to answer: the process deadlocks");
+  if (*p.default_action == Action::Kill)
+    out.note(Code::KillThreadOnly, ptr,
+             "defaultAction \"SCMP_ACT_KILL\" kills only the calling thread; the other threads "
+             "keep running",
+             "use SCMP_ACT_KILL_PROCESS");
+}
+
+// A profile where no rule differs from the default: the filter treats every
+// syscall alike.
+void check_empty(const Context& ctx, Diagnostics& out) {
+  const Profile& p = ctx.profile;
+  if (!p.default_action) return;
+  const ActionKey def = default_action_key(p);
+  bool any_differs = std::any_of(p.syscalls.begin(), p.syscalls.end(), [&](const SyscallRule& r) {
+    return !r.names.empty() && !(rule_action_key(r) == def);
+  });
+  if (any_differs) return;
+  std::string consequence;
+  if (def.action == Action::Allow || def.action == Action::Log)
+    consequence = "allows every syscall: the process is unconfined";
+  else if (is_kill(def.action))
+    consequence = "kills the process at its first syscall";
+  else
+    consequence = "denies every syscall, execve included: the process cannot start";
+  out.warning(Code::EmptyProfile, p.pointer + "/defaultAction",
+              "no rule differs from defaultAction \"" + std::string(to_string(def.action)) +
+                  "\": the filter " + consequence);
+}
+
+// Whether `rule` masks the namespace flags of its syscall in every filter it
+// applies to: an SCMP_CMP_MASKED_EQ on the flags argument whose mask covers
+// `flags` and whose value has none of them (moby's clone rule).
+bool masks_namespace_flags(const Context& ctx, const SyscallRule& rule, std::uint64_t flags) {
+  for (const TargetGroup* g : applicable_groups(ctx, rule)) {
+    // clone's flags are argument 1 on s390 (its argument order differs).
+    const bool s390 = g->native == Arch::S390 || g->native == Arch::S390X;
+    const std::uint64_t index = s390 ? 1 : 0;
+    bool masked = std::any_of(rule.args.begin(), rule.args.end(), [&](const ArgCondition& c) {
+      return c.index == index && c.op == Operator::MaskedEq && c.has_value &&
+             (c.value & flags) == flags && (c.value_two.value_or(0) & flags) == 0;
+    });
+    if (!masked) return false;
+  }
+  return true;
+}
+
+// Allows of dangerous syscalls. Rules gated on a capability (includes.caps)
+// are left alone: they apply only to containers that hold the capability,
+// which the kernel checks as well.
+void check_dangerous(const Context& ctx, const SyscallRule& r, Diagnostics& out) {
+  if (r.action != Action::Allow && r.action != Action::Log) return;
+  if (!r.includes.caps.empty() || applicable_groups(ctx, r).empty()) return;
+  for (std::size_t i = 0; i < r.names.size(); ++i) {
+    auto d = dangerous_syscall(r.names[i]);
+    if (!d) continue;
+    if (d->namespace_flags != 0 && masks_namespace_flags(ctx, r, d->namespace_flags)) continue;
+    std::string hint;
+    if (d->namespace_flags != 0)
+      hint = "mask the flags argument with SCMP_CMP_MASKED_EQ " + hex(d->namespace_flags) +
+             " and value 0";
+    out.warning(Code::DangerousAllow, r.name_pointers[i],
+                "allowing \"" + r.names[i] + "\" " + std::string(d->why), hint);
+  }
+}
+
+void check_rule(const Context& ctx, const SyscallRule& r, Diagnostics& out) {
+  ErrnoSite site{r.action, r.errno_ret, r.errno_name, r.pointer + "/errnoRet",
+                 r.pointer + "/errno", "errnoRet", "action"};
+  check_errno_on_action(site, out);
+  check_errno_value(site, out);
+  const std::string action_ptr = r.pointer + "/action";
+  const ActionKey key = rule_action_key(r);
+  if (ctx.profile.default_action && key == default_action_key(ctx.profile))
+    out.warning(Code::RuleEqualsDefault, action_ptr,
+                "the rule's action " + describe(key) +
+                    " equals the default action: it changes no verdict and is redundant "
+                    "(runc and crun skip it silently)");
+  if (r.action == Action::Notify)
+    for (std::size_t i = 0; i < r.names.size(); ++i)
+      if (r.names[i] == "write")
+        out.error(Code::NotifyOnWrite, r.name_pointers[i],
+                  "SCMP_ACT_NOTIFY on \"write\": the listener's own writes back to the "
+                  "process can deadlock it, and runc rejects it");
+  if (r.action == Action::Kill)
+    out.note(Code::KillThreadOnly, action_ptr,
+             "\"SCMP_ACT_KILL\" kills only the calling thread; the other threads keep running",
+             "use SCMP_ACT_KILL_PROCESS");
+  check_dangerous(ctx, r, out);
+}
+
+}  // namespace
+
+ActionKey rule_action_key(const SyscallRule& rule) {
+  ActionKey k;
+  k.action = rule.action;
+  if (action_takes_errno(rule.action)) k.data = errno_value(rule.errno_ret, rule.errno_name);
+  return k;
+}
+
+ActionKey default_action_key(const Profile& profile) {
+  ActionKey k;
+  k.action = profile.default_action.value_or(Action::Errno);
+  if (action_takes_errno(k.action))
+    k.data = errno_value(profile.default_errno_ret, profile.default_errno_name);
+  return k;
+}
+
+bool operator==(const ActionKey& a, const ActionKey& b) {
+  auto norm = [](Action x) { return x == Action::Kill ? Action::KillThread : x; };
+  return norm(a.action) == norm(b.action) && a.data == b.data;
+}
+
+std::string describe(const ActionKey& key) {
+  std::string out(to_string(key.action));
+  if (key.action == Action::Errno) {
+    auto name = key.data > 0 && key.data <= kMaxErrno ? errno_name(static_cast<int>(key.data))
+                                                      : std::nullopt;
+    out += "(" + (name ? *name : std::to_string(key.data)) + ")";
+  } else if (key.action == Action::Trace) {
+    out += "(" + std::to_string(key.data) + ")";
+  }
+  return out;
+}
+
+void check_actions(const Context& ctx, Diagnostics& out) {
+  check_default(ctx, out);
+  check_empty(ctx, out);
+  for (const SyscallRule& r : ctx.profile.syscalls) check_rule(ctx, r, out);
+}
+
+}  // namespace scc::validate_detail

@@ -1,0 +1,143 @@
+// Tests core/src/validate_actions.cpp: default and rule actions, errno values,
+// notify, thread-only kills, dangerous allows and profiles that confine nothing.
+#include <doctest/doctest.h>
+
+#include "core/validate_support.hpp"
+
+using namespace scc;
+using scc::test::require_only;
+using scc::test::validate_text;
+
+TEST_CASE("errno-range: errnoRet 4096 is an error") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","errnoRet":4096}]})");
+  require_only(ds, Code::ErrnoRange, Severity::Error, "/syscalls/0/errnoRet",
+               "errnoRet 4096 is out of range 0-4095");
+}
+
+TEST_CASE("errno-range: defaultErrnoRet 65537 is an error") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":65537,"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]})");
+  require_only(ds, Code::ErrnoRange, Severity::Error, "/defaultErrnoRet",
+               "defaultErrnoRet 65537 is out of range 0-4095");
+}
+
+TEST_CASE("errno-range: errno 0 is a fake success (warning)") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","errnoRet":0}]})");
+  require_only(ds, Code::ErrnoRange, Severity::Warning, "/syscalls/0/errnoRet",
+               "errnoRet 0 makes the syscall return 0 without running it: a fake success");
+}
+
+TEST_CASE("errno-without-errno-action: errnoRet on an allow rule") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","errnoRet":1}]})");
+  require_only(ds, Code::ErrnoOnNonErrnoAction, Severity::Error, "/syscalls/0/errnoRet",
+               "errnoRet 1 is given with action \"SCMP_ACT_ALLOW\", which takes no errno");
+}
+
+TEST_CASE("errno-without-errno-action: defaultErrnoRet with defaultAction ALLOW") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ALLOW","defaultErrnoRet":1,"syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO"}]})");
+  require_only(ds, Code::ErrnoOnNonErrnoAction, Severity::Error, "/defaultErrnoRet",
+               "defaultErrnoRet 1 is given with defaultAction \"SCMP_ACT_ALLOW\", which takes "
+               "no errno");
+}
+
+TEST_CASE("errno-mismatch: errno name and errnoRet disagree") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"},{"names":["clone3"],"action":"SCMP_ACT_ERRNO","errno":"ENOSYS","errnoRet":2}]})");
+  require_only(ds, Code::ErrnoMismatch, Severity::Error, "/syscalls/1/errno",
+               "errno \"ENOSYS\" is 38 but errnoRet says 2");
+}
+
+TEST_CASE("rule-equals-default: a rule with the default's action and errno") {
+  // No errnoRet on either side means EPERM on both.
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"},{"names":["ptrace"],"action":"SCMP_ACT_ERRNO"}]})");
+  require_only(ds, Code::RuleEqualsDefault, Severity::Warning, "/syscalls/1/action",
+               "the rule's action SCMP_ACT_ERRNO(EPERM) equals the default action: it changes "
+               "no verdict and is redundant");
+}
+
+TEST_CASE("rule-equals-default: another errno is not the default") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":1,"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"},{"names":["clone3"],"action":"SCMP_ACT_ERRNO","errnoRet":38}]})");
+  INFO(scc::test::describe_all(ds));
+  CHECK(ds.empty());
+}
+
+TEST_CASE("notify-on-write: SCMP_ACT_NOTIFY on write is an error") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","listenerPath":"/run/agent.sock","syscalls":[{"names":["read","write"],"action":"SCMP_ACT_NOTIFY"}]})");
+  require_only(ds, Code::NotifyOnWrite, Severity::Error, "/syscalls/0/names/1",
+               "SCMP_ACT_NOTIFY on \"write\"");
+}
+
+TEST_CASE("notify-default: SCMP_ACT_NOTIFY as the default is an error") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_NOTIFY","listenerPath":"/run/agent.sock","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]})");
+  require_only(ds, Code::NotifyDefault, Severity::Error, "/defaultAction",
+               "defaultAction \"SCMP_ACT_NOTIFY\" hands every syscall to the listener");
+}
+
+TEST_CASE("kill-thread-only: SCMP_ACT_KILL kills one thread (note)") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"},{"names":["ptrace"],"action":"SCMP_ACT_KILL"}]})");
+  require_only(ds, Code::KillThreadOnly, Severity::Note, "/syscalls/1/action",
+               "\"SCMP_ACT_KILL\" kills only the calling thread");
+  CHECK(ds.items().front().hint == "use SCMP_ACT_KILL_PROCESS");
+}
+
+TEST_CASE("kill-thread-only: as the default action") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_KILL","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]})");
+  require_only(ds, Code::KillThreadOnly, Severity::Note, "/defaultAction",
+               "defaultAction \"SCMP_ACT_KILL\" kills only the calling thread");
+}
+
+TEST_CASE("dangerous-allow: an unconditional ptrace allow") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read","ptrace"],"action":"SCMP_ACT_ALLOW"}]})");
+  require_only(ds, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/1",
+               "allowing \"ptrace\" lets a process read and write the memory of others");
+}
+
+TEST_CASE("dangerous-allow: clone without a namespace-flag mask gets the mask as hint") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW"}]})");
+  require_only(ds, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "allowing \"clone\" creates namespaces unless its flags argument is masked");
+  CHECK(ds.items().front().hint ==
+        "mask the flags argument with SCMP_CMP_MASKED_EQ 0x7e020000 and value 0");
+}
+
+TEST_CASE("dangerous-allow: moby's masked clone and cap-gated allows are not reported") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+          {"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}],"excludes":{"caps":["CAP_SYS_ADMIN"]}},
+          {"names":["mount","bpf"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}}]})");
+  INFO(scc::test::describe_all(ds));
+  CHECK(ds.empty());
+}
+
+TEST_CASE("dangerous-allow: a mask missing CLONE_NEWUSER does not protect clone") {
+  auto ds = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+          {"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1845624832,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}]}]})");
+  require_only(ds, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "allowing \"clone\"");
+}
+
+TEST_CASE("empty-profile: default ALLOW with no rule is unconfined") {
+  auto ds = validate_text(R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[]})");
+  require_only(ds, Code::EmptyProfile, Severity::Warning, "/defaultAction",
+               "no rule differs from defaultAction \"SCMP_ACT_ALLOW\": the filter allows every "
+               "syscall: the process is unconfined");
+}
+
+TEST_CASE("empty-profile: default KILL_PROCESS with no rule kills at the first syscall") {
+  auto ds = validate_text(R"({"defaultAction":"SCMP_ACT_KILL_PROCESS"})");
+  require_only(ds, Code::EmptyProfile, Severity::Warning, "/defaultAction",
+               "kills the process at its first syscall");
+}
