@@ -66,6 +66,36 @@ int kill_and_refuse(const PidFd& process, EventLog& log, const std::string& reas
   return status;
 }
 
+// Dump the live filters and compare them with `expected`.
+int attest(pid_t pid, const PidFd& process, const HookConfig& config, const ContainerConfig& container,
+           const CachedProgram& expected, EventLog& log) {
+  wait_for_filter(pid, process, config.deadline_ms);
+  Result<std::vector<bpf::Program>> live = dump_filters(pid);
+  if (!live.ok() && std::any_of(live.diagnostics.begin(), live.diagnostics.end(),
+                                [](const Diagnostic& d) { return d.code == Code::ProcessNotFound; })) {
+    // A short-lived container can be done before poststart runs: a process
+    // that has exited runs no more syscalls, so there is nothing to protect.
+    set_deadline_victim(-1);
+    log.info("nothing to attest: the container process has already exited");
+    return kExitOk;
+  }
+  if (!live.ok() || !process.alive())
+    return kill_and_refuse(process, log, "cannot read the live filters: " + summarize(live.diagnostics), kExitRefused);
+  Diagnostics ignored;
+  const std::vector<Arch> arches = target_arches(*container.seccomp, hook_compile_options(), ignored);
+  Result<Attestation> attested = attest_filters(*live.value, expected.program, *container.seccomp, arches);
+  if (!attested.ok()) return kill_and_refuse(process, log, "cannot compare: " + summarize(attested.diagnostics), kExitRefused);
+  if (attested.value->mismatch)
+    return kill_and_refuse(process, log,
+                           "the live filter is not what linux.seccomp asks for: " + describe(*attested.value->mismatch),
+                           kExitMismatch);
+  set_deadline_victim(-1);
+  log.info("attested: " + std::to_string(live.value->size()) + " live filter(s) " +
+           (attested.value->byte_identical ? "byte-identical to" : "equivalent on " + std::to_string(attested.value->calls) + " calls to") +
+           " the expected program (" + describe_program(expected) + ")");
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_poststart(const CommonOptions& common) {
@@ -87,7 +117,10 @@ int run_poststart(const CommonOptions& common) {
   }
   set_deadline_victim(process.get());
   std::optional<HookConfig> config = load_config(common, log);
-  if (!config) return kill_and_refuse(process, log, "no hook config", kExitRefused);
+  if (!config) {
+    process.kill();  // load_config printed the one refusal line
+    return kExitRefused;
+  }
   Result<std::string> text = read_bundle_config(state.value->bundle);
   Result<ContainerConfig> container;
   if (text.ok()) container = parse_container_config(*text.value);
@@ -104,31 +137,7 @@ int run_poststart(const CommonOptions& common) {
     log.info("nothing to attest: config.json has no linux.seccomp");
     return kExitOk;
   }
-  wait_for_filter(pid, process, config->deadline_ms);
-  Result<std::vector<bpf::Program>> live = dump_filters(pid);
-  if (!live.ok() && std::any_of(live.diagnostics.begin(), live.diagnostics.end(),
-                                [](const Diagnostic& d) { return d.code == Code::ProcessNotFound; })) {
-    // A short-lived container can be done before poststart runs: a process
-    // that has exited runs no more syscalls, so there is nothing to protect.
-    set_deadline_victim(-1);
-    log.info("nothing to attest: the container process has already exited");
-    return kExitOk;
-  }
-  if (!live.ok() || !process.alive())
-    return kill_and_refuse(process, log, "cannot read the live filters: " + summarize(live.diagnostics), kExitRefused);
-  Diagnostics ignored;
-  const std::vector<Arch> arches = target_arches(*container.value->seccomp, hook_compile_options(), ignored);
-  Result<Attestation> attested = attest_filters(*live.value, (*expected.value)->program, *container.value->seccomp, arches);
-  if (!attested.ok()) return kill_and_refuse(process, log, "cannot compare: " + summarize(attested.diagnostics), kExitRefused);
-  if (attested.value->mismatch)
-    return kill_and_refuse(process, log,
-                           "the live filter is not what linux.seccomp asks for: " + describe(*attested.value->mismatch),
-                           kExitMismatch);
-  set_deadline_victim(-1);
-  log.info("attested: " + std::to_string(live.value->size()) + " live filter(s) " +
-           (attested.value->byte_identical ? "byte-identical to" : "equivalent on " + std::to_string(attested.value->calls) + " calls to") +
-           " the expected program (" + describe_program(**expected.value) + ")");
-  return kExitOk;
+  return attest(pid, process, *config, *container.value, **expected.value, log);
 }
 
 }  // namespace scc::hook
