@@ -31,6 +31,9 @@ Diagnostics check_own_profile(const HookConfig& config, const ContainerConfig& c
     if (config.policy.refuse_unconfined)
       return violation("the container is unconfined (config.json has no linux.seccomp that denies anything) "
                        "and policy.refuseUnconfined is set");
+    if (!config.policy.deny_syscalls.empty())
+      return violation("the container is unconfined, so it may call \"" + config.policy.deny_syscalls.front() +
+                       "\", which policy.denySyscalls forbids");
     return {};
   }
   return check_deny_list(*container.seccomp, kOwnProfile, config.policy.deny_syscalls);
@@ -40,6 +43,11 @@ Result<PolicyDecision> decide_unconfined(const HookConfig& config, PolicyDecisio
   Result<PolicyDecision> result;
   if (config.policy.refuse_unconfined) {
     result.diagnostics = violation("\"unconfined\" is refused: policy.refuseUnconfined is set");
+    return result;
+  }
+  if (!config.policy.deny_syscalls.empty()) {
+    result.diagnostics = violation("\"unconfined\" is refused: it allows \"" + config.policy.deny_syscalls.front() +
+                                   "\", which policy.denySyscalls forbids");
     return result;
   }
   if (decision.selection.requested() && !config.policy.allow_annotation_loosen &&

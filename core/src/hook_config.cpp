@@ -135,6 +135,9 @@ void ConfigReader::root(const Json& object) {
   bool_field(object, "", "crunHandover", config.crun_handover);
   if (const Json* value = member(object, "deadlineMs")) deadline(*value, "/deadlineMs");
   if (const Json* value = member(object, "log")) log(*value, "/log");
+  if (config.default_profile.starts_with("localhost/") && !config.kubernetes_root)
+    diagnostics().error(Code::MissingField, "/defaultProfile",
+                        "defaultProfile \"" + config.default_profile + "\" is a localhost/ name, which needs kubernetesRoot");
 }
 
 Result<HookConfig> failure(Code code, std::string message) {

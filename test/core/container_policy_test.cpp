@@ -331,3 +331,19 @@ TEST_CASE("enforce refuses an unconfined config when a profile is selected") {
         "profile \"base\" is selected but the container would run unconfined (config.json has no linux.seccomp "
         "that denies anything)");
 }
+
+TEST_CASE("denySyscalls refuses an unconfined container even without refuseUnconfined") {
+  Fixture f;
+  f.config.default_profile.clear();
+  f.config.policy.refuse_unconfined = false;
+  f.config.policy.deny_syscalls = {"ptrace"};
+  auto own = decide(f.config, container());
+  REQUIRE_FALSE(own.ok());
+  CHECK(first_error(own.diagnostics).message ==
+        "the container is unconfined, so it may call \"ptrace\", which policy.denySyscalls forbids");
+  f.config.policy.allow_annotation_loosen = true;
+  auto requested = decide(f.config, container(profile_annotation("unconfined")));
+  REQUIRE_FALSE(requested.ok());
+  CHECK(first_error(requested.diagnostics).message ==
+        "\"unconfined\" is refused: it allows \"ptrace\", which policy.denySyscalls forbids");
+}

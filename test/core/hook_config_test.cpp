@@ -122,6 +122,14 @@ TEST_CASE("defaultProfile must be a usable profile name") {
   CHECK(d.pointer == "/defaultProfile");
 }
 
+TEST_CASE("a localhost default profile needs kubernetesRoot") {
+  const Diagnostic d = only_error(parse_hook_config(R"({"profileDirs": [], "defaultProfile": "localhost/a.json"})"));
+  CHECK(d.code == Code::MissingField);
+  CHECK(d.pointer == "/defaultProfile");
+  CHECK(d.message == "defaultProfile \"localhost/a.json\" is a localhost/ name, which needs kubernetesRoot");
+  CHECK(parse_hook_config(R"({"profileDirs": [], "defaultProfile": "localhost/a.json", "kubernetesRoot": "/k"})").ok());
+}
+
 TEST_CASE("duplicate keys and syntax errors are refused") {
   CHECK(only_error(parse_hook_config(R"({"profileDirs": [], "profileDirs": ["/x"]})")).code == Code::DuplicateKey);
   CHECK(only_error(parse_hook_config(R"({"profileDirs": [],})")).code == Code::JsonSyntax);
@@ -192,7 +200,7 @@ TEST_CASE("schema/hook-config.schema.json agrees with the parser") {
           "crunHandover": true, "deadlineMs": 60000, "log": "/var/log/h.log",
           "policy": {"requireProfile": true, "refuseUnconfined": false, "denySyscalls": ["ptrace"],
                      "allowAnnotationLoosen": true}})",
-      R"({"profileDirs": [], "defaultProfile": "localhost/team/web.json"})",
+      R"({"profileDirs": [], "defaultProfile": "localhost/team/web.json", "kubernetesRoot": "/k"})",
       R"({"profileDirs": [], "defaultProfile": "unconfined"})",
       R"({})",
       R"({"profileDirs": [], "extra": 1})",
@@ -211,6 +219,7 @@ TEST_CASE("schema/hook-config.schema.json agrees with the parser") {
       R"({"profileDirs": [], "defaultProfile": "localhost/a/../b"})",
       R"({"profileDirs": [], "defaultProfile": "localhost//etc"})",
       R"({"profileDirs": [], "defaultProfile": "a\nb"})",
+      R"({"profileDirs": [], "defaultProfile": "localhost/team/web.json"})",
   };
   test::TempDir dir;
   std::vector<std::string> argv{"python3", "-c",
@@ -230,5 +239,5 @@ TEST_CASE("schema/hook-config.schema.json agrees with the parser") {
   CHECK(expected.substr(0, 24) == "valid\nvalid\nvalid\nvalid\n");
   std::size_t invalid = 0;
   for (std::size_t at = 0; (at = expected.find("invalid", at)) != std::string::npos; ++at) ++invalid;
-  CHECK(invalid == 17);
+  CHECK(invalid == 18);
 }
