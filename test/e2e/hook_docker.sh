@@ -81,8 +81,10 @@ check_docker() {
 }
 
 main() {
-  local conf=$E2E_TMP/daemon.json wrapper=$E2E_TMP/seccomp-hook-runc
+  local conf wrapper
   hook_init
+  conf=$E2E_TMP/daemon.json
+  wrapper=$E2E_TMP/seccomp-hook-runc
   check_deploy_files
   hook_deploy docker/daemon-ecs.json >"$conf" || exit 1
   hook_deploy docker/seccomp-hook-runc >"$wrapper" || exit 1
