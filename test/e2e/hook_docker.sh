@@ -65,6 +65,16 @@ check_docker() {
   e2e_expect "docker default runtime (daemon-ecs.json), no variable: the default's EPERM" \
     "$(probes_under EPERM)" "$E2E_OUT"
 
+  # The variable also comes from the image: an image built with ENV SECCOMP_HOOK_PROFILE
+  # selects its own profile (within the policy: it may only tighten the default), and
+  # -e on the command line overrides it.
+  e2e_capture docker import --change 'ENV SECCOMP_HOOK_PROFILE=deny13' "$E2E_ROOTFS_TAR" scc-e2e-env:latest
+  docker_run image-env --runtime hooked scc-e2e-env:latest sh -c "$PROBES"
+  e2e_expect "docker, image with ENV SECCOMP_HOOK_PROFILE=deny13: the image chose deny13" \
+    "$(probes_under EACCES)" "$E2E_OUT"
+  docker_run image-env-override --runtime hooked -e SECCOMP_HOOK_PROFILE=default scc-e2e-env:latest sh -c "$PROBES"
+  e2e_expect "docker, image ENV overridden by -e SECCOMP_HOOK_PROFILE=default" "$(probes_under EPERM)" "$E2E_OUT"
+
   # Control: plain runc with docker's own default profile, which allows mkdirat (EFAULT
   # from the kernel for the NULL path): the errnos above come from the hook's profiles.
   docker_run plain --runtime runc -e SECCOMP_HOOK_PROFILE=deny13 "$img" sh -c "$PROBES"
