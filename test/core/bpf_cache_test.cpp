@@ -86,7 +86,7 @@ TEST_CASE("an instruction-pointer load before dispatch makes nothing cacheable")
   }
 }
 
-TEST_CASE("the kernel's emulator follows and #k, ja, jge, jgt and jset") {
+TEST_CASE("the kernel's emulator follows and #k - ja - jge - jgt and jset") {
   // nr & 0xff == 1, then nr >= 0x100, nr > 0x100, nr & 0x200: allow 0x201 only.
   const Program p({
       ld_abs(0),

@@ -82,7 +82,7 @@ TEST_CASE("opcodes classic BPF does not have") {
   CHECK(only_problem({BPF_STMT(BPF_JMP | BPF_JA | BPF_X, 0), ret_a()}).code == Code::BpfOpcode);
 }
 
-TEST_CASE("classic opcodes seccomp refuses: mod, ldh, ldb, indirect loads, msh") {
+TEST_CASE("classic opcodes seccomp refuses: mod - ldh - ldb - indirect loads - msh") {
   auto mod = only_problem({BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, 3), ret_a()});
   CHECK(mod.code == Code::BpfOpcode);
   CHECK(mod.message == "instruction 0: opcode 0x94: mod is not allowed in seccomp filters");
@@ -99,7 +99,7 @@ TEST_CASE("classic opcodes seccomp refuses: mod, ldh, ldb, indirect loads, msh")
   CHECK(msh.code == Code::BpfOpcode);
 }
 
-TEST_CASE("ret x is not classic BPF, and the last instruction must be a RET") {
+TEST_CASE("ret x is not classic BPF - and the last instruction must be a RET") {
   const Diagnostics d = check(Program({BPF_STMT(BPF_RET | BPF_X, 0)}));
   REQUIRE(d.size() == 2);
   CHECK(d.items()[0].code == Code::BpfOpcode);
@@ -110,7 +110,7 @@ TEST_CASE("ret x is not classic BPF, and the last instruction must be a RET") {
   CHECK(no_ret.message == "instruction 0: the last instruction must be ret #k or ret a");
 }
 
-TEST_CASE("seccomp_data loads: 4-byte aligned, below 64") {
+TEST_CASE("seccomp_data loads: 4-byte aligned - below 64") {
   for (std::uint32_t k : {1u, 2u, 3u, 62u, 64u, 0xfffff000u}) {
     CAPTURE(k);
     auto d = only_problem({BPF_STMT(BPF_LD | BPF_W | BPF_ABS, k), ret_a()});
@@ -148,7 +148,7 @@ TEST_CASE("division by the constant 0 and shifts by 32 or more") {
         Code::BpfShiftRange);
 }
 
-TEST_CASE("scratch memory: index below 16, and no read before every path stores") {
+TEST_CASE("scratch memory: index below 16 - and no read before every path stores") {
   auto idx = only_problem({BPF_STMT(BPF_LDX | BPF_MEM, 16), ret_a()});
   CHECK(idx.code == Code::BpfScratchIndex);
   CHECK(idx.message == "instruction 0: M[16] is outside the 16 scratch words");
@@ -179,7 +179,7 @@ TEST_CASE("scratch memory: index below 16, and no read before every path stores"
             .empty());
 }
 
-TEST_CASE("every faulty instruction is reported, each once") {
+TEST_CASE("every faulty instruction is reported - each once") {
   const Diagnostics d = check(Program({
       BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 3),
       BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, 2),

@@ -21,7 +21,7 @@ sock_filter jeq(std::uint32_t k, std::uint8_t jt, std::uint8_t jf) {
 
 }  // namespace
 
-TEST_CASE("x86_64 and i386 paths: arch names, syscall names per arch, x32 names, fields") {
+TEST_CASE("x86_64 and i386 paths: arch names - syscall names per arch - x32 names - fields") {
   const Program p({
       ld_abs(4),
       jeq(AUDIT_ARCH_X86_64, 0, 8),
@@ -61,7 +61,7 @@ TEST_CASE("x86_64 and i386 paths: arch names, syscall names per arch, x32 names,
         " 0016: ret #0x7fff0000                    ; ALLOW\n");
 }
 
-TEST_CASE("where paths with different arches join, nr constants are not named") {
+TEST_CASE("where paths with different arches join - nr constants are not named") {
   const Program p({
       ld_abs(4),
       jeq(AUDIT_ARCH_AARCH64, 1, 0),
@@ -81,7 +81,7 @@ TEST_CASE("where paths with different arches join, nr constants are not named") 
         " 0006: ret #0x7ffc0000                    ; LOG\n");
 }
 
-TEST_CASE("paths that join with the same arch keep the names, no arch check means no names") {
+TEST_CASE("paths that join with the same arch keep the names - no arch check means no names") {
   const Program same({
       ld_abs(4),
       jeq(AUDIT_ARCH_AARCH64, 0, 4),
@@ -111,7 +111,7 @@ TEST_CASE("paths that join with the same arch keep the names, no arch check mean
         " 0003: ret #0x80000000                    ; KILL_PROCESS\n");
 }
 
-TEST_CASE("every instruction form, forbidden ones and out-of-range jumps included") {
+TEST_CASE("every instruction form - forbidden ones and out-of-range jumps included") {
   const Program p({
       ld_abs(8),
       ld_abs(12),

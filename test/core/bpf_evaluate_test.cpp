@@ -57,7 +57,7 @@ TEST_CASE("A and X start at zero") {
   CHECK(ret_of({BPF_STMT(BPF_MISC | BPF_TXA, 0), ret_a()}) == 0);
 }
 
-TEST_CASE("ld [k] reads struct seccomp_data in host byte order") {
+TEST_CASE("ld (k) reads struct seccomp_data in host byte order") {
   const bool le = std::endian::native == std::endian::little;
   CHECK(ret_of({ld_abs(0), ret_a()}) == 59);
   CHECK(ret_of({ld_abs(4), ret_a()}) == AUDIT_ARCH_X86_64);
@@ -81,7 +81,7 @@ TEST_CASE("ld len and ldx len are sizeof(struct seccomp_data)") {
         64);
 }
 
-TEST_CASE("immediates, tax and txa") {
+TEST_CASE("immediates - tax and txa") {
   CHECK(ret_of({BPF_STMT(BPF_LD | BPF_IMM, 7), ret_a()}) == 7);
   CHECK(ret_of({BPF_STMT(BPF_LDX | BPF_IMM, 9), BPF_STMT(BPF_MISC | BPF_TXA, 0), ret_a()}) == 9);
   CHECK(ret_of({BPF_STMT(BPF_LD | BPF_IMM, 5), BPF_STMT(BPF_MISC | BPF_TAX, 0),
@@ -89,7 +89,7 @@ TEST_CASE("immediates, tax and txa") {
         6);
 }
 
-TEST_CASE("scratch memory: st, stx, ld M[k], ldx M[k]") {
+TEST_CASE("scratch memory: st - stx - ld M(k) - ldx M(k)") {
   CHECK(ret_of({BPF_STMT(BPF_LD | BPF_IMM, 11), BPF_STMT(BPF_ST, 3), BPF_STMT(BPF_LD | BPF_IMM, 0),
                 BPF_STMT(BPF_LD | BPF_MEM, 3), ret_a()}) == 11);
   CHECK(ret_of({BPF_STMT(BPF_LDX | BPF_IMM, 12), BPF_STMT(BPF_STX, 15),
@@ -97,7 +97,7 @@ TEST_CASE("scratch memory: st, stx, ld M[k], ldx M[k]") {
                 BPF_STMT(BPF_MISC | BPF_TXA, 0), ret_a()}) == 12);
 }
 
-TEST_CASE("ALU operations are 32-bit unsigned, with K and with X") {
+TEST_CASE("ALU operations are 32-bit unsigned - with K and with X") {
   struct Case {
     std::uint16_t op;
     std::uint32_t a, v, expected;
@@ -123,7 +123,7 @@ TEST_CASE("ALU operations are 32-bit unsigned, with K and with X") {
   CHECK(ret_of({BPF_STMT(BPF_ALU | BPF_NEG, 0), ret_a()}) == 0);
 }
 
-TEST_CASE("div by X == 0 ends the program with 0 (KILL_THREAD), as the kernel's converter does") {
+TEST_CASE("div by X == 0 ends the program with 0 (KILL_THREAD) - as the kernel's converter does") {
   auto ev = run_ok(Program({BPF_STMT(BPF_LD | BPF_IMM, 7), BPF_STMT(BPF_LDX | BPF_IMM, 0),
                             BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0), ret_k(kAllow)}));
   CHECK(ev.ret == 0);
@@ -131,7 +131,7 @@ TEST_CASE("div by X == 0 ends the program with 0 (KILL_THREAD), as the kernel's 
   CHECK(ev.instructions == 3);
 }
 
-TEST_CASE("jumps: ja and the four conditions with K and X, unsigned") {
+TEST_CASE("jumps: ja and the four conditions with K and X - unsigned") {
   // ld #a; ldx #v; j?? ; ret 1 (false) ; ret 2 (true)
   auto cond = [](std::uint16_t op, std::uint16_t src, std::uint32_t a, std::uint32_t v) {
     return ret_of({BPF_STMT(BPF_LD | BPF_IMM, a), BPF_STMT(BPF_LDX | BPF_IMM, v),
@@ -167,7 +167,7 @@ TEST_CASE("instruction counts and the deciding RET follow the path taken") {
   CHECK(not_taken.decided_at == 4);
 }
 
-TEST_CASE("ret #k returns k whole, data bits included") {
+TEST_CASE("ret #k returns k whole - data bits included") {
   CHECK(ret_of({ret_k(SECCOMP_RET_ERRNO | 38)}) == (SECCOMP_RET_ERRNO | 38));
   CHECK(ret_of({BPF_STMT(BPF_LD | BPF_IMM, SECCOMP_RET_TRACE | 7), ret_a()}) ==
         (SECCOMP_RET_TRACE | 7));
@@ -210,7 +210,7 @@ TEST_CASE("run-time faults: jumps out of the program and running off its end") {
   CHECK(end.message == "the program ran off its end after 1 instructions without a RET");
 }
 
-TEST_CASE("run-time faults: scratch index, uninitialised scratch, div #0, shifts >= 32") {
+TEST_CASE("run-time faults: scratch index - uninitialised scratch - div #0 - shifts >= 32") {
   auto idx = run_fault({BPF_STMT(BPF_ST, 16), ret_a()});
   CHECK(idx.code == Code::BpfScratchIndex);
   CHECK(idx.message == "instruction 0: M[16]: scratch memory has 16 words");
@@ -224,7 +224,7 @@ TEST_CASE("run-time faults: scratch index, uninitialised scratch, div #0, shifts
   CHECK(lsh.message == "instruction 0: shift by 32: the kernel rejects shifts of 32 or more");
 }
 
-TEST_CASE("a shift by X >= 32 is reported, not guessed, even in a checked program") {
+TEST_CASE("a shift by X >= 32 is reported - not guessed - even in a checked program") {
   const Program p({BPF_STMT(BPF_LDX | BPF_IMM, 32), BPF_STMT(BPF_ALU | BPF_RSH | BPF_X, 0),
                    ret_a()});
   CHECK_FALSE(check(p).has_errors());
@@ -236,7 +236,7 @@ TEST_CASE("a shift by X >= 32 is reported, not guessed, even in a checked progra
         "instruction 1: shift by 32 (X): the kernel's JITs leave the result undefined");
 }
 
-TEST_CASE("evaluate refuses a program the kernel rejects, even where the run would not go") {
+TEST_CASE("evaluate refuses a program the kernel rejects - even where the run would not go") {
   const Program p({ret_k(kAllow), ld_abs(2), ret_a()});
   auto r = evaluate(p, sample_data());
   CHECK_FALSE(r.value);
@@ -280,7 +280,7 @@ Program libseccomp_program(std::uint32_t& badarch_action) {
 
 }  // namespace
 
-TEST_CASE("a libseccomp program: read allowed, others ERRNO(1), other arches the bad-arch action") {
+TEST_CASE("a libseccomp program: read allowed - others ERRNO(1) - other arches the bad-arch action") {
   std::uint32_t badarch = 0xdeadbeef;
   const Program p = libseccomp_program(badarch);
   CHECK(badarch == SCMP_ACT_KILL_THREAD);

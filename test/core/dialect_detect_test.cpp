@@ -115,7 +115,7 @@ TEST_CASE("a hooks.d file is not a profile") {
   CHECK(r.diagnostics.items()[0].message == "an OCI hooks.d file, not a seccomp profile");
 }
 
-TEST_CASE("a config.json without linux.seccomp is not a profile, and says so") {
+TEST_CASE("a config.json without linux.seccomp is not a profile - and says so") {
   auto r = read_text(R"({"ociVersion":"1.0.2","linux":{"namespaces":[]}})");
   CHECK_FALSE(r.value);
   const Diagnostic* d = only(r.diagnostics, Code::NotAProfile);

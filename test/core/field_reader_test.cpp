@@ -26,7 +26,7 @@ const Diagnostic* single(const Result<Document>& r, Code code) {
 
 }  // namespace
 
-TEST_CASE("wrong JSON types are type-mismatch, never coerced") {
+TEST_CASE("wrong JSON types are type-mismatch - never coerced") {
   struct Case {
     std::string rule;
     const char* pointer;
@@ -54,7 +54,7 @@ TEST_CASE("wrong JSON types are type-mismatch, never coerced") {
   CHECK(single(top, Code::TypeMismatch)->message == "expected an array, found an object");
 }
 
-TEST_CASE("numbers must be exact integers in [0, 2^64-1]") {
+TEST_CASE("numbers must be exact integers in (0 - 2^64-1)") {
   for (const char* literal : {"-1", "38.0", "3.8e1", "18446744073709551616", "-0", "1E2"}) {
     auto r = read_text(with_rule(
         std::string(R"("names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":)") + literal));
@@ -87,7 +87,7 @@ TEST_CASE("unknown fields are warnings with the nearest known field as hint") {
   CHECK(r.ok());  // a warning only
 }
 
-TEST_CASE("comment is allowed on rules, as Docker allows it, and nowhere else") {
+TEST_CASE("comment is allowed on rules - as Docker allows it - and nowhere else") {
   auto rule = read_text(with_rule(R"("names":["read"],"action":"SCMP_ACT_ALLOW","comment":"why")"));
   CHECK(rule.diagnostics.empty());
   REQUIRE(rule.value);
@@ -119,7 +119,7 @@ TEST_CASE("a key that matches a known one but for case is an error with a hint")
   CHECK(d->hint == R"(did you mean "valueTwo"?)");
 }
 
-TEST_CASE("null reads as absent, as Go's encoding/json leaves the field unset") {
+TEST_CASE("null reads as absent - as Go's encoding/json leaves the field unset") {
   auto r = read_text(
       R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":null,"archMap":[{"architecture":"SCMP_ARCH_RISCV64","subArchitectures":null}],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","args":null,"includes":null}]})");
   INFO(dump(r.diagnostics));

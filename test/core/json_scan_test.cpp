@@ -53,7 +53,7 @@ TEST_CASE("keys with escapes are decoded before they become pointer tokens") {
   CHECK(scan.positions.find("/\xF0\x9F\x98\x80"));
 }
 
-TEST_CASE("duplicate keys are found at any depth, with both positions") {
+TEST_CASE("duplicate keys are found at any depth - with both positions") {
   JsonScan scan = scan_json("{\"a\": 1,\n \"b\": {\"c\": 1, \"c\": 2},\n \"a\": 3}", {});
   REQUIRE(scan.outcome == JsonScan::Outcome::Ok);
   REQUIRE(scan.duplicates.size() == 2);
@@ -79,7 +79,7 @@ TEST_CASE("numbers that are not exact u64 keep their literal") {
   CHECK(scan.numbers.count("/f") == 0);
 }
 
-TEST_CASE("10,000-deep arrays stop at max_depth without recursing") {
+TEST_CASE("10 000-deep arrays stop at max_depth without recursing") {
   ReadLimits limits;
   JsonScan scan = scan_json(nested_arrays(10000), limits);
   CHECK(scan.outcome == JsonScan::Outcome::TooDeep);
@@ -87,7 +87,7 @@ TEST_CASE("10,000-deep arrays stop at max_depth without recursing") {
   CHECK(scan.stop_pointer == repeated("/0", limits.max_depth));
 }
 
-TEST_CASE("100,000-deep objects, unterminated, stop at max_depth") {
+TEST_CASE("100 000-deep objects - unterminated - stop at max_depth") {
   ReadLimits limits;
   limits.max_depth = 32;
   JsonScan scan = scan_json(repeated("{\"k\":", 100000), limits);
@@ -111,7 +111,7 @@ TEST_CASE("more than max_values values stop the scan") {
   CHECK(scan.stop_pointer == "/9");
 }
 
-TEST_CASE("the scan stops at the first syntax error, where it is") {
+TEST_CASE("the scan stops at the first syntax error - where it is") {
   auto stop = [](std::string_view text) {
     JsonScan scan = scan_json(text, {});
     CHECK(scan.outcome == JsonScan::Outcome::SyntaxError);
@@ -129,7 +129,7 @@ TEST_CASE("the scan stops at the first syntax error, where it is") {
   CHECK(stop("// c\n{}") == 0);             // comments are not JSON
 }
 
-TEST_CASE("nlohmann words the syntax error; the offset is of the offending character") {
+TEST_CASE("nlohmann words the syntax error: the offset is of the offending character") {
   auto error = json_syntax_error(R"({"a": 1,})");
   REQUIRE(error);
   CHECK(error->message ==

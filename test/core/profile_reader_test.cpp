@@ -55,7 +55,7 @@ TEST_CASE("every top-level Docker field reaches the model") {
   CHECK_FALSE(p.is_flat());
 }
 
-TEST_CASE("a profile without defaultAction is missing-default-action, {} included") {
+TEST_CASE("a profile without defaultAction is missing-default-action - {} included") {
   for (const char* text : {"{}", R"({"syscalls":[]})", R"({"defaultAction":""})"}) {
     auto r = read_text(text);
     INFO(text);
@@ -93,7 +93,7 @@ TEST_CASE("unknown arches and flags name the nearest valid one") {
   CHECK(flag->hint == R"(did you mean "SECCOMP_FILTER_FLAG_TSYNC"?)");
 }
 
-TEST_CASE("archMap entries are read with pointers; a missing architecture is missing-field") {
+TEST_CASE("archMap entries are read with pointers: a missing architecture is missing-field") {
   auto r = read_text(
       R"({"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"subArchitectures":["SCMP_ARCH_X86"]},{"architecture":"SCMP_ARCH_MIPS"}]})");
   CHECK(single(r, Code::MissingField)->pointer == "/archMap/0");
@@ -102,7 +102,7 @@ TEST_CASE("archMap entries are read with pointers; a missing architecture is mis
   CHECK(r.value->profiles[0].arch_map[0].pointer == "/archMap/1");
 }
 
-TEST_CASE("more than max_rules rules is too-many-rules, and the rest is not read") {
+TEST_CASE("more than max_rules rules is too-many-rules - and the rest is not read") {
   ReadOptions options;
   options.limits.max_rules = 2;
   auto r = read_document(
@@ -115,7 +115,7 @@ TEST_CASE("more than max_rules rules is too-many-rules, and the rest is not read
   CHECK(r.value->profiles[0].syscalls.size() == 2);
 }
 
-TEST_CASE("containers/common defaultErrno is kept by name; unknown names are unknown-errno") {
+TEST_CASE("containers/common defaultErrno is kept by name: unknown names are unknown-errno") {
   auto r = read_text(
       R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrno":"ENOSYS","defaultErrnoRet":38})");
   REQUIRE(r.ok());
@@ -125,7 +125,7 @@ TEST_CASE("containers/common defaultErrno is kept by name; unknown names are unk
   CHECK(single(bad, Code::UnknownErrno)->pointer == "/defaultErrno");
 }
 
-TEST_CASE("an SPO object: name from metadata, pointers under /spec") {
+TEST_CASE("an SPO object: name from metadata - pointers under /spec") {
   auto r = read_text(spo(
       R"({"defaultAction":"SCMP_ACT_LOG","syscalls":[{"names":["read","write"],"action":"SCMP_ACT_ALLOW"}]})"));
   INFO(dump(r.diagnostics));

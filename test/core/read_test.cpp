@@ -85,7 +85,7 @@ TEST_CASE("bytes that are not UTF-8 are input-not-utf8 with offset and line:colu
   CHECK(d.column == 9);
 }
 
-TEST_CASE("10,000-deep nesting is nesting-too-deep at the 65th level") {
+TEST_CASE("10 000-deep nesting is nesting-too-deep at the 65th level") {
   auto r = read_text(std::string(10000, '[') + std::string(10000, ']'));
   CHECK_FALSE(r.value);
   REQUIRE(r.diagnostics.size() == 1);
@@ -163,7 +163,7 @@ TEST_CASE("duplicate keys are errors that name both occurrences") {
   CHECK_FALSE(r.ok());
 }
 
-TEST_CASE("every problem is reported, not only the first") {
+TEST_CASE("every problem is reported - not only the first") {
   auto r = read_text(R"({"defaultAction":"SCMP_ACT_NOPE","flags":["X"],"syscalls":[
       {"names":["read"],"action":"SCMP_ACT_ALLOWX"},
       {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":-1,"value":1,"op":"EQ"}]}]})");
@@ -218,7 +218,7 @@ TEST_CASE("a whole OCI config.json: pointers are absolute from its root") {
   CHECK(r.value->positions.find("/linux/seccomp/syscalls/0/names/1"));
 }
 
-TEST_CASE("an SPO YAML stream gives one profile per document, named from metadata") {
+TEST_CASE("an SPO YAML stream gives one profile per document - named from metadata") {
   auto r = read_text(kSpoStream);
   INFO(dump(r.diagnostics));
   REQUIRE(r.ok());
@@ -238,7 +238,7 @@ TEST_CASE("an SPO YAML stream gives one profile per document, named from metadat
   CHECK(single(read_text(kSpoStream, Dialect::Docker), Code::DialectMismatch)->pointer == "");
 }
 
-TEST_CASE("YAML problems: syntax, duplicate keys, non-SPO documents") {
+TEST_CASE("YAML problems: syntax - duplicate keys - non-SPO documents") {
   auto syntax = read_text("apiVersion: v1\nkind: [\n");
   const Diagnostic* s = single(syntax, Code::YamlSyntax);
   CHECK(s->message == "YAML syntax error: end of sequence flow not found");

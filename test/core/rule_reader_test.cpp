@@ -24,7 +24,7 @@ const Diagnostic* single(const Result<Document>& r, Code code) {
 
 }  // namespace
 
-TEST_CASE("every Docker rule field reaches the model, with pointers") {
+TEST_CASE("every Docker rule field reaches the model - with pointers") {
   auto r = read_text(with_rules(R"(
     {"names":["read","write"],"action":"SCMP_ACT_ALLOW"},
     {"name":"clone","action":"SCMP_ACT_ERRNO","errnoRet":38,"comment":"c",
@@ -78,7 +78,7 @@ TEST_CASE("name together with names is name-and-names") {
         R"(both "name" ("read") and "names" are given; docker and podman refuse this)");
 }
 
-TEST_CASE("a rule without action, or without names, is missing-field") {
+TEST_CASE("a rule without action - or without names - is missing-field") {
   auto no_action = read_text(with_rules(R"({"names":["read"]})"));
   CHECK(single(no_action, Code::MissingField)->message == R"(the rule has no "action")");
   auto no_names = read_text(with_rules(R"({"action":"SCMP_ACT_ALLOW"})"));
@@ -104,7 +104,7 @@ TEST_CASE("unknown actions and operators name the nearest valid one") {
   CHECK(d->hint == R"(did you mean "SCMP_CMP_EQ"?)");
 }
 
-TEST_CASE("minKernel follows moby: exactly two numeric parts, not 0.0") {
+TEST_CASE("minKernel follows moby: exactly two numeric parts - not 0.0") {
   for (const char* bad : {"4.8.1", "abc", "0.0", "4", "4.", ".8", "4.8-rc1", "-4.8"}) {
     auto r = read_text(with_rules(
         std::string(R"({"names":["read"],"action":"SCMP_ACT_ALLOW","includes":{"minKernel":")") +

@@ -13,7 +13,7 @@ TEST_CASE("SourceMap finds what was set") {
   CHECK_FALSE(map.find("/syscalls/1"));
 }
 
-TEST_CASE("locate fills the exact pointer, else the nearest mapped ancestor") {
+TEST_CASE("locate fills the exact pointer - else the nearest mapped ancestor") {
   SourceMap map;
   map.set("", {1, 1});
   map.set("/syscalls", {2, 15});

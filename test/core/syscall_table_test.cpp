@@ -101,7 +101,7 @@ TEST_CASE("every number libseccomp knows is in the table") {
   }
 }
 
-TEST_CASE("the names libseccomp 2.5.4 does not know, per arch") {
+TEST_CASE("the names libseccomp 2.5.4 does not know - per arch") {
   INFO("linked libseccomp " << libseccomp_version());
   const std::set<std::string> probes{"uretprobe", "uprobe"};
   const std::vector<std::pair<Arch, std::set<std::string>>> expected{
@@ -156,7 +156,7 @@ TEST_CASE("libseccomp_knows: pseudo-syscalls of absent names and arches without 
   CHECK_FALSE(libseccomp_knows(Arch::Loongarch64, "read"));  // not in libseccomp 2.5.4
 }
 
-TEST_CASE("tables are ascending by number, without repeated numbers or names") {
+TEST_CASE("tables are ascending by number - without repeated numbers or names") {
   for (Arch arch : table_arches()) {
     const auto entries = table(arch).entries();
     REQUIRE(entries.size() > 300);
@@ -204,7 +204,7 @@ TEST_CASE("spot checks: x86_64 and x32") {
   CHECK(x32.number("uselib") == std::nullopt);  // abi 64
 }
 
-TEST_CASE("spot checks: aarch64, x86 and arm") {
+TEST_CASE("spot checks: aarch64 - x86 and arm") {
   const auto& a64 = table(Arch::Aarch64);
   CHECK(a64.number("openat") == 56u);
   CHECK(a64.number("open") == std::nullopt);
@@ -275,7 +275,7 @@ TEST_CASE("arg_width: x86_64 and aarch64 from arg-widths.tsv") {
   CHECK(arg_width(Arch::Mips, "read", 0) == ArgWidth::Unknown);
 }
 
-TEST_CASE("arg_width: x32 borrows x86_64, x86 and arm are 32-bit everywhere") {
+TEST_CASE("arg_width: x32 borrows x86_64 - x86 and arm are 32-bit everywhere") {
   CHECK(arg_width(Arch::X32, "read", 2) == ArgWidth::Bits64);
   CHECK(arg_width(Arch::X32, "rt_sigaction", 0) == ArgWidth::Bits32);
   CHECK(arg_width(Arch::X86, "mmap", 0) == ArgWidth::Bits32);

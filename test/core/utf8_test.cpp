@@ -4,7 +4,7 @@
 
 using namespace scc;
 
-TEST_CASE("valid UTF-8 passes, including 2-, 3- and 4-byte sequences") {
+TEST_CASE("valid UTF-8 passes - including 2- - 3- and 4-byte sequences") {
   CHECK_FALSE(find_invalid_utf8("plain ascii"));
   CHECK_FALSE(find_invalid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
   CHECK_FALSE(find_invalid_utf8(""));

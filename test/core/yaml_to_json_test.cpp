@@ -6,7 +6,7 @@
 
 using namespace scc;
 
-TEST_CASE("YAML scalars are typed by the YAML 1.2 core schema; quoted ones stay strings") {
+TEST_CASE("YAML scalars are typed by the YAML 1.2 core schema: quoted ones stay strings") {
   YamlStream s = yaml_to_json(
       "a: 1\nb: \"1\"\nc: true\nd: ~\ne:\nf: 0x10\ng: SCMP_ACT_ALLOW\nh: 18446744073709551615\n"
       "i: 'null'\n",
@@ -41,7 +41,7 @@ TEST_CASE("YAML numbers that are not exact unsigned integers keep their literal"
   CHECK(s.numbers.at("/e") == "18446744073709551616");
 }
 
-TEST_CASE("YAML positions come from yaml-cpp's marks, 1-based") {
+TEST_CASE("YAML positions come from yaml-cpp's marks - 1-based") {
   YamlStream s = yaml_to_json("spec:\n  syscalls:\n  - names:\n    - read\n    - write\n", {});
   REQUIRE(s.documents.size() == 1);
   auto at = [&](const std::string& p) { return s.positions.find(p).value_or(SourcePosition{}); };
@@ -88,7 +88,7 @@ TEST_CASE("a YAML mapping key that is not a scalar is type-mismatch") {
   CHECK(s.documents[0].value["c"] == 2);
 }
 
-TEST_CASE("deep YAML is nesting-too-deep, from yaml-cpp's guard or from the limit") {
+TEST_CASE("deep YAML is nesting-too-deep - from yaml-cpp's guard or from the limit") {
   std::string flow(100000, '[');
   YamlStream deep = yaml_to_json(flow, {});
   REQUIRE(deep.diagnostics.size() == 1);
