@@ -1,6 +1,7 @@
 // compile(): checks that apply to all arches, then per arch the rule plan
-// (rule_plan.hpp), the libseccomp rule body (seccomp_filter.hpp) and the
-// horizon stub (enosys_horizon.hpp), then the layout (filter_layout.hpp).
+// (rule_plan.hpp), the libseccomp number dispatch (seccomp_filter.hpp) with
+// the argument checks (arg_checks.hpp) and the horizon stub
+// (enosys_horizon.hpp), then the layout (filter_layout.hpp).
 #include "scc/compile.hpp"
 
 #include <linux/seccomp.h>
@@ -10,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "arg_checks.hpp"
 #include "enosys_horizon.hpp"
 #include "filter_layout.hpp"
 #include "rule_plan.hpp"
@@ -31,6 +33,8 @@ struct Settings {
   bool tree = false;
   std::size_t max_tree_hole_run = 0;
   bool pfc = false;
+  std::size_t max_rules_per_syscall = 1024;
+  std::size_t max_argument_instructions = 1024;
 };
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
@@ -132,63 +136,116 @@ bool use_tree(const Profile& p, const CompileOptions& options) {
   return names.size() > options.tree_threshold;
 }
 
-// libseccomp builds the rules of one arch into a body that expects A = nr.
-// 32-bit argument comparisons carry `marker` (width_rewrite.hpp).
-Result<std::vector<sock_filter>> libseccomp_body(std::span<const plan::InputRule> rules,
-                                                 const plan::ArchPlan& ap,
-                                                 const std::vector<std::uint32_t>& holes,
-                                                 const Settings& s,
-                                                 std::optional<std::uint32_t> marker,
-                                                 CompiledArch& stats, std::string* pfc) {
-  Result<std::vector<sock_filter>> result;
-  auto filter = seccomp::Filter::create({s.default_action, s.bad_arch_action, s.tree});
-  if (!filter.ok()) {
-    result.diagnostics = filter.diagnostics;
-    return result;
+// Syscalls with argument conditions reach their checks through a placeholder:
+// an unconditional libseccomp rule with a TRACE value no real action uses,
+// whose "ret" in the exported body becomes a jump to the checks appended
+// behind it.
+struct Placeholders {
+  std::set<std::uint32_t> taken;
+  std::uint16_t next = 1;
+  std::uint32_t fresh() {
+    std::uint32_t value = SECCOMP_RET_TRACE | next++;
+    while (!taken.insert(value).second) value = SECCOMP_RET_TRACE | next++;
+    return value;
   }
-  for (const plan::SyscallPlan& sp : ap.syscalls)
-    for (const plan::ActionRegion& region : sp.regions) {
-      const seccomp::RuleSite site{ap.arch, sp.name, sp.nr,
-                                   rules[region.rules.front()].rule->pointer};
-      for (const plan::Term& term : region.terms)
-        for (const auto& cmps : plan::expand(term, marker))
-          result.diagnostics.append(filter.value->add_rule(region.action, cmps, site));
-    }
-  for (std::uint32_t nr : holes)
-    result.diagnostics.append(filter.value->add_rule(kEnosys, {}, {ap.arch, {}, nr, {}}));
-  if (result.diagnostics.has_errors()) return result;
-  stats.libseccomp_rules = filter.value->rule_count();
-  if (pfc != nullptr) {
-    auto text = filter.value->export_pfc();
-    result.diagnostics.append(text.diagnostics);
-    if (text.value) *pfc += "# arch " + std::string(short_name(ap.arch)) + "\n" + *text.value;
-  }
-  auto body = filter.value->export_body();
-  result.diagnostics.append(body.diagnostics);
-  result.value = std::move(body.value);
-  return result;
+};
+
+// Decided by the syscall number alone: one region, for every call.
+bool unconditional(const plan::SyscallPlan& sp) {
+  return sp.regions.size() == 1 && sp.regions[0].terms.front().unconditional();
 }
 
-// The body with 32-bit comparisons as native ones via a marker; if the
-// marker cannot be applied soundly, the body built with MASKED_EQ blocks.
+Placeholders placeholders_for(const plan::ArchPlan& ap, const Settings& s) {
+  Placeholders p;
+  p.taken = {s.default_action, kEnosys};
+  for (const plan::SyscallPlan& sp : ap.syscalls)
+    for (const plan::ActionRegion& r : sp.regions) p.taken.insert(r.action);
+  return p;
+}
+
+// Turn each placeholder return into a jump to its checks, appended in order.
+std::vector<sock_filter> link_checks(std::vector<sock_filter> body,
+                                     const std::map<std::uint32_t, std::vector<sock_filter>>& checks) {
+  std::map<std::uint32_t, std::size_t> start;
+  std::size_t at = body.size();
+  for (const auto& [placeholder, code] : checks) {
+    start[placeholder] = at;
+    at += code.size();
+  }
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    auto it = start.find(body[i].k);
+    if (body[i].code == (BPF_RET | BPF_K) && it != start.end())
+      body[i] = BPF_STMT(BPF_JMP | BPF_JA, static_cast<std::uint32_t>(it->second - i - 1));
+  }
+  for (const auto& [placeholder, code] : checks) body.insert(body.end(), code.begin(), code.end());
+  return body;
+}
+
+void too_complex(std::span<const plan::InputRule> rules, const plan::SyscallPlan& sp, Arch arch,
+                 std::size_t terms, const Settings& s, Diagnostics& diags) {
+  const std::string why =
+      terms > s.max_rules_per_syscall
+          ? std::to_string(terms) + " conjunctions, more than the limit of " +
+                std::to_string(s.max_rules_per_syscall)
+          : "more than " + std::to_string(s.max_argument_instructions) + " instructions";
+  for (const plan::ActionRegion& r : sp.regions)
+    for (std::size_t rule : r.rules)
+      diags.error(Code::RuleTooComplex, rules[rule].rule->pointer,
+                  "the exact argument checks for " + quoted(sp.name) + " on " +
+                      std::string(short_name(arch)) + " need " + why);
+}
+
+// The body of one arch: libseccomp's number dispatch with the argument
+// checks linked in. It expects A = nr.
 Result<std::vector<sock_filter>> build_body(std::span<const plan::InputRule> rules,
                                             const plan::ArchPlan& ap,
                                             const std::vector<std::uint32_t>& holes,
                                             const Settings& s, CompiledArch& stats,
                                             std::string& pfc) {
+  Result<std::vector<sock_filter>> result;
   if (ap.syscalls.empty() && holes.empty()) {
-    Result<std::vector<sock_filter>> result;
     result.value = {BPF_STMT(BPF_RET | BPF_K, s.default_action)};
     return result;
   }
-  const std::uint32_t marker = width::choose_marker(plan::wide_high_words(ap));
-  auto body = libseccomp_body(rules, ap, holes, s, marker, stats, s.pfc ? &pfc : nullptr);
-  if (!body.value) return body;
-  if (auto marked = width::apply_marker(*body.value, marker)) {
-    body.value = std::move(*marked);
-    return body;
+  auto filter = seccomp::Filter::create({s.default_action, s.bad_arch_action, s.tree});
+  if (!filter.ok()) {
+    result.diagnostics = filter.diagnostics;
+    return result;
   }
-  return libseccomp_body(rules, ap, holes, s, std::nullopt, stats, nullptr);
+  Placeholders placeholders = placeholders_for(ap, s);
+  std::map<std::uint32_t, std::vector<sock_filter>> checks;
+  for (const plan::SyscallPlan& sp : ap.syscalls) {
+    std::uint32_t action = sp.regions[0].action;
+    if (!unconditional(sp)) {
+      std::size_t terms = 0;
+      for (const plan::ActionRegion& r : sp.regions) terms += r.terms.size();
+      auto code = terms > s.max_rules_per_syscall
+                      ? std::nullopt
+                      : args::decision_code(sp, s.default_action, s.max_argument_instructions);
+      if (!code) {
+        too_complex(rules, sp, ap.arch, terms, s, result.diagnostics);
+        continue;
+      }
+      action = placeholders.fresh();
+      checks[action] = std::move(*code);
+    }
+    const auto& pointer = rules[sp.regions[0].rules.front()].rule->pointer;
+    result.diagnostics.append(filter.value->add_rule(action, {}, {ap.arch, sp.name, sp.nr, pointer}));
+  }
+  for (std::uint32_t nr : holes)
+    result.diagnostics.append(filter.value->add_rule(kEnosys, {}, {ap.arch, {}, nr, {}}));
+  if (result.diagnostics.has_errors()) return result;
+  stats.libseccomp_rules = filter.value->rule_count();
+  stats.argument_checked = checks.size();
+  if (s.pfc) {
+    auto text = filter.value->export_pfc();
+    result.diagnostics.append(text.diagnostics);
+    if (text.value) pfc += "# arch " + std::string(short_name(ap.arch)) + "\n" + *text.value;
+  }
+  auto body = filter.value->export_body();
+  result.diagnostics.append(body.diagnostics);
+  if (body.value) result.value = link_checks(std::move(*body.value), checks);
+  return result;
 }
 
 // One arch's section: the horizon stub, then the rule body.
@@ -227,8 +284,8 @@ void account_rules(const Profile& p, std::span<const plan::InputRule> rules,
     const std::string& ptr = p.syscalls[i].pointer;
     if (rules[i].usable && rules[i].action == ctx.default_action) {
       diags.note(Code::RuleEqualsDefault, ptr,
-                 "this rule's action equals the default action and overrides no other rule; "
-                 "it changes nothing and is not compiled");
+                 "this rule's action equals the default action and no less restrictive rule "
+                 "for the same syscall follows it; it changes nothing and is not compiled");
       continue;
     }
     bool mentioned = std::any_of(diags.begin(), diags.end(), [&](const Diagnostic& d) {
@@ -250,6 +307,8 @@ Settings settings_for(const Profile& p, const CompileOptions& options, Diagnosti
   s.tree = use_tree(p, options);
   s.max_tree_hole_run = options.max_tree_hole_run;
   s.pfc = options.pfc;
+  s.max_rules_per_syscall = options.max_rules_per_syscall;
+  s.max_argument_instructions = options.max_argument_instructions;
   return s;
 }
 
@@ -349,12 +408,11 @@ Result<CompiledFilter> compile(const Profile& p, const CompileOptions& options) 
   // Go on after a rule's error (it is left out) to report every problem at once.
   if (!default_ok || arches.empty()) return result;
 
-  plan::Context ctx{s.default_action, options.max_rules_per_syscall, &diags,
-                    std::vector<bool>(rules.size()), std::vector<bool>(rules.size()), {}};
+  plan::Context ctx{s.default_action, &diags, std::vector<bool>(rules.size()), {}};
   CompiledFilter f = describe(p, s, arches);
   std::vector<layout::Section> sections;
   for (Arch arch : arches) {
-    CompiledArch stats{arch, 0, 0, 0, 0};
+    CompiledArch stats{arch, 0, 0, 0, 0, 0};
     auto section = build_section(rules, arch, ctx, s, stats, f.pfc);
     diags.append(section.diagnostics);
     if (!section.value) return result;

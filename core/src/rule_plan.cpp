@@ -38,19 +38,50 @@ bool constrain(Term& t, std::size_t i, const width::ArgSet& set) {
   return true;
 }
 
-// t minus u as disjoint pieces: t and u_1 .. u_(k-1) and not u_k, for each
-// constrained argument k of u.
-std::vector<Term> subtract(const Term& t, const Term& u) {
-  if (terms_disjoint(t, u)) return {t};
-  std::vector<Term> pieces;
-  Term prefix = t;
+// Whether every call `inner` matches, `outer` matches too.
+bool term_within(const Term& inner, const Term& outer) {
   for (std::size_t i = 0; i < kMaxArgs; ++i) {
-    if (!u.args[i]) continue;
-    Term piece = prefix;
-    if (constrain(piece, i, width::complement(*u.args[i]))) pieces.push_back(std::move(piece));
-    if (!constrain(prefix, i, *u.args[i])) break;
+    if (!outer.args[i]) continue;
+    if (!inner.args[i]) return false;
+    if (!width::intersect(*inner.args[i], width::complement(*outer.args[i])).is_empty()) return false;
   }
-  return pieces;
+  return true;
+}
+
+// The one argument two terms differ in, if they differ in exactly one.
+std::optional<std::size_t> single_difference(const Term& a, const Term& b) {
+  std::optional<std::size_t> diff;
+  for (std::size_t i = 0; i < kMaxArgs; ++i) {
+    if (a.args[i] == b.args[i]) continue;
+    if (diff || !a.args[i] || !b.args[i]) return std::nullopt;
+    diff = i;
+  }
+  return diff;
+}
+
+// Sort, dedupe, and merge terms that differ in one argument into one term
+// with the union of its sets (a term whose set becomes "any" loses it).
+void merge_terms(std::vector<Term>& terms) {
+  bool merged = true;
+  while (merged) {
+    merged = false;
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    for (std::size_t i = 0; i < terms.size() && !merged; ++i)
+      for (std::size_t j = i + 1; j < terms.size() && !merged; ++j) {
+        auto d = single_difference(terms[i], terms[j]);
+        if (!d) continue;
+        width::ArgSet u = width::unite(*terms[i].args[*d], *terms[j].args[*d]);
+        if (u.is_all())
+          terms[i].args[*d].reset();
+        else
+          terms[i].args[*d] = std::move(u);
+        terms.erase(terms.begin() + static_cast<std::ptrdiff_t>(j));
+        merged = true;
+      }
+  }
+  auto whole = std::find_if(terms.begin(), terms.end(), [](const Term& t) { return t.unconditional(); });
+  if (whole != terms.end()) terms = {*whole};
 }
 
 unsigned arg_bits(Arch arch, std::string_view name, std::size_t index) {
@@ -69,14 +100,6 @@ class Planner {
     collect();
     for (auto& [nr, candidates] : by_nr_) {
       SyscallPlan sp = resolve(nr, candidates);
-      std::size_t count = 0;
-      for (const ActionRegion& r : sp.regions)
-        for (const Term& t : r.terms) count += expanded_count(t);
-      if (count > ctx_.max_rules_per_syscall) {
-        too_complex(sp, count);
-        continue;
-      }
-      out.comparisons += count;
       for (const ActionRegion& r : sp.regions)
         for (std::size_t rule : r.rules) ctx_.compiled[rule] = true;
       if (!sp.regions.empty()) out.syscalls.push_back(std::move(sp));
@@ -131,34 +154,38 @@ class Planner {
            c.pointer, true);
   }
 
+  // Regions in precedence order, the code tries them in that order: the
+  // first match is the most restrictive one. Overlaps are reported; a class
+  // after an unconditional one is unreachable; trailing regions with the
+  // default action decide nothing the fallthrough does not.
   SyscallPlan resolve(std::uint32_t nr, std::vector<Sourced>& candidates) {
     SyscallPlan sp;
     sp.nr = nr;
     sp.name = names_[nr];
-    overlapped_defaults_.clear();
     std::map<std::int32_t, std::vector<Sourced>> classes;  // precedence order
     for (Sourced& s : candidates)
       classes[static_cast<std::int32_t>(rules_[s.rule].action)].push_back(std::move(s));
-    std::vector<Sourced> higher;  // original terms of the classes already placed
+    std::vector<Sourced> higher;
+    bool reachable = true;
     for (auto& [key, members] : classes) {
-      const auto action = static_cast<std::uint32_t>(key);
       simplify(members, sp.name);
-      ActionRegion region{action, {}, {}};
+      ActionRegion region{static_cast<std::uint32_t>(key), {}, {}};
       for (const Sourced& s : members) {
-        std::vector<Term> pieces{s.term};
-        for (const Sourced& h : higher) pieces = cut(pieces, s, h, sp.name);
-        for (Term& p : pieces) region.terms.push_back(std::move(p));
-        if (!pieces.empty()) region.rules.push_back(s.rule);
+        for (const Sourced& h : higher)
+          if (!terms_disjoint(s.term, h.term)) conflict(s, h, sp.name, term_within(s.term, h.term));
+        region.terms.push_back(s.term);
+        region.rules.push_back(s.rule);
       }
       higher.insert(higher.end(), members.begin(), members.end());
-      if (action == ctx_.default_action || region.terms.empty()) continue;
-      std::sort(region.terms.begin(), region.terms.end());
-      region.terms.erase(std::unique(region.terms.begin(), region.terms.end()), region.terms.end());
+      if (!reachable) continue;
+      merge_terms(region.terms);
       std::sort(region.rules.begin(), region.rules.end());
       region.rules.erase(std::unique(region.rules.begin(), region.rules.end()), region.rules.end());
+      reachable = !region.terms.front().unconditional();
       sp.regions.push_back(std::move(region));
     }
-    note_default_rules(classes);
+    while (!sp.regions.empty() && sp.regions.back().action == ctx_.default_action)
+      sp.regions.pop_back();
     return sp;
   }
 
@@ -178,48 +205,13 @@ class Planner {
     members = {keep};
   }
 
-  std::vector<Term> cut(const std::vector<Term>& pieces, const Sourced& s, const Sourced& h,
-                        std::string_view name) {
-    std::vector<Term> out;
-    bool overlapped = false;
-    for (const Term& p : pieces) {
-      if (!terms_disjoint(p, h.term)) overlapped = true;
-      for (Term& q : subtract(p, h.term)) out.push_back(std::move(q));
-    }
-    if (overlapped) conflict(s, h, name, out.empty());
-    return out;
-  }
-
   void conflict(const Sourced& low, const Sourced& high, std::string_view name, bool whole) {
-    overlapped_defaults_.insert(high.rule);
     const std::uint32_t a = rules_[low.rule].action, b = rules_[high.rule].action;
     report(low.rule, high.rule, std::string(name), Severity::Warning, Code::ConflictingRule,
            "this rule (" + describe(a) + ") and the rule at " + pointer(high.rule) + " (" +
                describe(b) + ") both match some calls of " + quoted(name) + "; " + describe(b) +
                " wins there, being more restrictive" +
                (whole ? ", so this rule never applies to " + quoted(name) : std::string()));
-  }
-
-  // A rule equal to the default is compiled only through what it cuts; the
-  // compiler reports the ones that cut nothing anywhere (rule-equals-default).
-  void note_default_rules(const std::map<std::int32_t, std::vector<Sourced>>& classes) {
-    auto it = classes.find(static_cast<std::int32_t>(ctx_.default_action));
-    if (it == classes.end()) return;
-    for (const Sourced& s : it->second)
-      if (overlapped_defaults_.count(s.rule) != 0) {
-        ctx_.cut_something[s.rule] = true;
-        ctx_.compiled[s.rule] = true;
-      }
-  }
-
-  void too_complex(const SyscallPlan& sp, std::size_t count) {
-    for (const ActionRegion& r : sp.regions)
-      for (std::size_t rule : r.rules)
-        report(rule, rule, std::string(sp.name), Severity::Error, Code::RuleTooComplex,
-               "the exact rewrite of the rules for " + quoted(sp.name) + " on " +
-                   std::string(short_name(arch_)) + " needs " + std::to_string(count) +
-                   " libseccomp rules, more than the limit of " +
-                   std::to_string(ctx_.max_rules_per_syscall));
   }
 
   std::string pointer(std::size_t rule) const { return rules_[rule].rule->pointer; }
@@ -245,7 +237,6 @@ class Planner {
   const SyscallTable* table_;
   std::map<std::uint32_t, std::vector<Sourced>> by_nr_;
   std::map<std::uint32_t, std::string_view> names_;
-  std::set<std::size_t> overlapped_defaults_;
 };
 
 }  // namespace
@@ -256,47 +247,6 @@ bool Term::unconditional() const {
 
 bool more_restrictive(std::uint32_t a, std::uint32_t b) {
   return static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b);
-}
-
-std::vector<std::vector<scmp_arg_cmp>> expand(const Term& term,
-                                              std::optional<std::uint32_t> marker) {
-  std::vector<std::vector<scmp_arg_cmp>> out{{}};
-  for (std::size_t i = 0; i < kMaxArgs; ++i) {
-    if (!term.args[i]) continue;
-    const auto alternatives = width::to_comparisons(*term.args[i], static_cast<unsigned>(i), marker);
-    std::vector<std::vector<scmp_arg_cmp>> next;
-    for (const auto& prefix : out)
-      for (const scmp_arg_cmp& c : alternatives) {
-        next.push_back(prefix);
-        next.back().push_back(c);
-      }
-    out = std::move(next);
-  }
-  return out;
-}
-
-std::size_t expanded_count(const Term& term, bool marker) {
-  std::size_t n = 1;
-  for (const auto& a : term.args)
-    if (a) n *= std::max<std::size_t>(1, width::comparison_count(*a, marker));
-  return n;
-}
-
-std::vector<std::uint32_t> wide_high_words(const ArchPlan& plan) {
-  std::vector<std::uint32_t> out;
-  for (const SyscallPlan& sp : plan.syscalls)
-    for (const ActionRegion& r : sp.regions)
-      for (const Term& t : r.terms)
-        for (std::size_t i = 0; i < kMaxArgs; ++i) {
-          if (!t.args[i] || t.args[i]->width() != 64) continue;
-          for (const scmp_arg_cmp& c : width::to_comparisons(*t.args[i], static_cast<unsigned>(i))) {
-            out.push_back(static_cast<std::uint32_t>(c.datum_a >> 32));
-            out.push_back(static_cast<std::uint32_t>(c.datum_b >> 32));
-          }
-        }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
 ArchPlan plan_arch(std::span<const InputRule> rules, Arch arch, Context& context) {

@@ -8,19 +8,18 @@
 // TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW; between two ERRNO or TRACE
 // values the smaller one). Each such overlap is reported (conflicting-rule,
 // warning). libseccomp would instead let an unconditional rule silently erase
-// conditional ones and, between conditional rules, let its tree merge decide;
-// so each region is cut down to where no more restrictive rule matches, and
-// the regions given to libseccomp are pairwise disjoint. A rule whose action
-// equals the default still cuts less restrictive rules; where it cuts nothing
-// it is redundant (rule-equals-default, note) and libseccomp never sees it.
+// conditional ones and, between conditional rules, let its tree merge decide.
+// Here the regions of one syscall are ordered by that precedence and the
+// argument checks try them in order (arg_checks.hpp): the first region that
+// matches is the most restrictive one that does. A rule whose action equals
+// the default still takes part, ahead of less restrictive rules; where no
+// less restrictive rule follows it is redundant (rule-equals-default, note).
 //
 // Repeated argument index: all conditions of one rule are ANDed, as the OCI
 // spec says, including several on one argument; the sets are intersected
 // exactly (width_rewrite.hpp). runc instead turns such a rule into an OR of
 // single-condition rules.
 #pragma once
-
-#include <seccomp.h>
 
 #include <array>
 #include <cstddef>
@@ -42,6 +41,8 @@ namespace scc::plan {
 inline constexpr std::size_t kMaxArgs = 6;
 
 // A conjunction: argument i must lie in args[i]; nullopt means any value.
+// Within a region, terms that differ in one argument only are merged into
+// one with the union of that argument's sets.
 struct Term {
   std::array<std::optional<width::ArgSet>, kMaxArgs> args;
   bool unconditional() const;
@@ -50,21 +51,22 @@ struct Term {
 };
 
 struct ActionRegion {
-  std::uint32_t action = 0;        // SECCOMP_RET_* value, never the default
-  std::vector<Term> terms;         // their union is the region
+  std::uint32_t action = 0;        // SECCOMP_RET_* value
+  std::vector<Term> terms;         // their union is where the rules of this action match
   std::vector<std::size_t> rules;  // input rules (indices) it comes from
 };
 
 struct SyscallPlan {
   std::uint32_t nr = 0;
   std::string_view name;
-  std::vector<ActionRegion> regions;  // most restrictive first, pairwise disjoint
+  // Most restrictive first; the first one matching a call decides. The last
+  // one never has the default action; only the last one may be unconditional.
+  std::vector<ActionRegion> regions;
 };
 
 struct ArchPlan {
   Arch arch = Arch::X86_64;
   std::vector<SyscallPlan> syscalls;  // ascending nr
-  std::size_t comparisons = 0;        // libseccomp rules the plan expands to
 };
 
 // One profile rule, checked once for all arches by the compiler.
@@ -78,25 +80,12 @@ struct InputRule {
 // problem shows once, not once per arch) and which rules reached a program.
 struct Context {
   std::uint32_t default_action = 0;
-  std::size_t max_rules_per_syscall = 1024;
   Diagnostics* diagnostics = nullptr;
-  std::vector<bool> compiled;       // per input rule: part of some arch's program
-  std::vector<bool> cut_something;  // per input rule equal to the default: it cut a region
+  std::vector<bool> compiled;  // per input rule: part of some arch's program
   std::set<std::tuple<std::size_t, std::size_t, std::string>> reported;
 };
 
 ArchPlan plan_arch(std::span<const InputRule> rules, Arch arch, Context& context);
-
-// The libseccomp comparison lists whose union is `term`: the cross product of
-// each argument's alternatives (width::to_comparisons, with `marker` for
-// 32-bit arguments). One empty list for an unconditional term.
-std::vector<std::vector<scmp_arg_cmp>> expand(const Term& term,
-                                              std::optional<std::uint32_t> marker = std::nullopt);
-std::size_t expanded_count(const Term& term, bool marker = true);
-
-// The high words of every datum a 64-bit argument comparison of `plan` uses:
-// a 32-bit marker must be none of them.
-std::vector<std::uint32_t> wide_high_words(const ArchPlan& plan);
 
 // SECCOMP_RET_* values ordered by the kernel's precedence, then by data:
 // true when `a` wins over `b`.

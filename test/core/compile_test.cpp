@@ -111,7 +111,7 @@ Builder allow_list() {
 
 }  // namespace
 
-TEST_CASE("x86_64 allow-list: allowed, unlisted, unknown, hole, x32 bit, foreign arch") {
+TEST_CASE("x86_64 allow-list: allowed and unlisted and unknown and hole and x32 bit and foreign arch") {
   auto f = must_compile(allow_list().p, on({Arch::X86_64}));
   const auto& prog = f.program;
   CHECK(verdict(prog, AUDIT_ARCH_X86_64, 0) == kAllow);             // read
@@ -156,7 +156,7 @@ TEST_CASE("x32 targeted without x86_64: x86_64 numbers get the bad-arch action")
   CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 0xffffffff) == kEnosys);
 }
 
-TEST_CASE("aarch64 + arm: generic and ARM numbers, holes, ARM private calls") {
+TEST_CASE("aarch64 + arm: generic and ARM numbers and holes and ARM private calls") {
   Builder b = allow_list();
   b.rule({"set_tls", "cacheflush"}, Action::Allow);
   auto f = must_compile(b.p, on({Arch::Arm, Arch::Aarch64}));
@@ -177,7 +177,7 @@ TEST_CASE("aarch64 + arm: generic and ARM numbers, holes, ARM private calls") {
   CHECK(verdict(prog, AUDIT_ARCH_X86_64, 0) == kKillProcess);
 }
 
-TEST_CASE("names unknown to libseccomp 2.5.4 are compiled by number, on every arch") {
+TEST_CASE("names unknown to libseccomp 2.5.4 are compiled by number on every arch") {
   Builder b;
   b.rule({"mseal", "uretprobe", "listns"}, Action::Allow);
   auto f = must_compile(b.p, on({Arch::X86_64, Arch::X86, Arch::Aarch64}));
@@ -235,7 +235,7 @@ TEST_CASE("two conditions on one argument are ANDed exactly: not 38 and not 40")
   CHECK(verdict(prog, AUDIT_ARCH_X86_64, 41, {2}) == kAllow);
 }
 
-TEST_CASE("conflicts: the more restrictive action wins where both match, and it is reported") {
+TEST_CASE("conflicts: the more restrictive action wins where both match and it is reported") {
   Builder b;
   b.rule({"ioctl"}, Action::Allow);
   b.rule({"ioctl"}, Action::Errno, {arg(1, Operator::Eq, 0x5412)}, 5);  // TIOCSTI
@@ -337,7 +337,7 @@ TEST_CASE("tree and linear bodies give identical verdicts on every number") {
         }
 }
 
-TEST_CASE("the horizon: off by option, skipped when the default needs none") {
+TEST_CASE("the horizon: off by option and skipped when the default needs none") {
   auto off = allow_list();
   CompileOptions o = on({Arch::X86_64});
   o.enosys_horizon = false;
@@ -398,7 +398,7 @@ TEST_CASE("profiles compile() refuses") {
   CHECK(has(r.diagnostics, Code::ErrnoRange, "/syscalls/0"));
 }
 
-TEST_CASE("load-time settings are recorded, not compiled") {
+TEST_CASE("load-time settings are recorded and not compiled") {
   Builder b(Action::Notify, std::nullopt);
   b.rule({"read"}, Action::Allow);
   b.p.flags = {Flag::Log, Flag::Tsync, Flag::Log};
@@ -474,7 +474,7 @@ CompiledFilter live_profile() {
 }  // namespace
 
 #if defined(__x86_64__)
-TEST_CASE("live kernel: allowed, denied, unknown numbers and 32-bit arguments with high bits") {
+TEST_CASE("live kernel: allowed and denied and unknown numbers and 32-bit arguments with high bits") {
   const auto f = live_profile();
   LiveRun run = run_live(f.program, [](int fd) {
     report(fd, syscall(SYS_getpid));
@@ -512,3 +512,20 @@ TEST_CASE("live kernel: an x32 number and an int 0x80 call meet the bad-arch act
   CHECK(i386.errnos.empty());
 }
 #endif
+
+TEST_CASE("rules libseccomp 2.5.4 would silently drop are compiled (differential seed 1004)") {
+  // Added to one libseccomp context in this order, the ERRNO pieces "a0 == 49
+  // && (a2 & m_k) == d_k && a4 != 255" vanish (rc 0): arg_checks.hpp.
+  Builder b(Action::KillProcess, std::nullopt);
+  b.rule({"delete_module"}, Action::Trap, {arg(4, Operator::Eq, 255)});
+  b.rule({"delete_module"}, Action::Trap, {arg(2, Operator::MaskedEq, 0xa066e8b7, 0x20044823)});
+  b.rule({"delete_module"}, Action::Errno, {arg(0, Operator::Eq, 49)}, 4094);
+  for (auto tree : {CompileOptions::Tree::Linear, CompileOptions::Tree::Binary}) {
+    auto f = must_compile(b.p, on({Arch::X86_64, Arch::X86}, tree));
+    CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 176, {49}) == (SECCOMP_RET_ERRNO | 4094));
+    CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 176, {49, 0, 0, 0, 255}) == SECCOMP_RET_TRAP);
+    CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 176, {49, 0, 0x20044823}) == SECCOMP_RET_TRAP);
+    CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 176, {48}) == kKillProcess);
+    CHECK(verdict(f.program, AUDIT_ARCH_I386, 129, {49}) == (SECCOMP_RET_ERRNO | 4094));
+  }
+}

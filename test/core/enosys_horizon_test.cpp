@@ -51,7 +51,7 @@ TEST_CASE("x86_64 plan: the long hole and the top go to the stub") {
   CHECK(all_body.body.front() == 337);
 }
 
-TEST_CASE("x86 and arm plans: short holes to the body, ARM's private range kept known") {
+TEST_CASE("x86 and arm plans: short holes to the body and ARM's private range kept known") {
   Plan x86 = plan(*syscall_table(Arch::X86), 16);
   CHECK(x86.body == std::vector<std::uint32_t>{222, 223, 251, 285, 387, 388, 389, 390, 391, 392, 415});
   CHECK(x86.stub == std::vector<Range>{{472, 0xffffffff}});
@@ -105,7 +105,7 @@ TEST_CASE("a balanced search: x86_64's four segments need two compares") {
   }
 }
 
-TEST_CASE("stub edge cases: nothing unknown, everything unknown") {
+TEST_CASE("stub edge cases: nothing unknown or everything unknown") {
   CHECK(stub({}, 0, kEnosys).empty());
   std::vector<Range> all{{0, 0xffffffff}};
   auto code = stub(all, 0, kEnosys);

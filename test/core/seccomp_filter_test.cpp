@@ -64,7 +64,7 @@ TEST_CASE("a rule whose action is the default is refused with its pointer") {
   CHECK(f.rule_count() == 0);
 }
 
-TEST_CASE("numbers are taken as given: x86 mseal and an x32 number, in a native context") {
+TEST_CASE("numbers are taken as given: x86 mseal and an x32 number in a native context") {
   Filter f = make();
   CHECK(f.add_rule(SECCOMP_RET_ALLOW, {}, {Arch::X86, "mseal", 462, {}}).empty());
   const scmp_arg_cmp five{0, SCMP_CMP_EQ, 5, 0};
@@ -127,7 +127,7 @@ TEST_CASE("prologue: both layouts libseccomp 2.5.4 emits on x86_64 are cut") {
   CHECK(same(*c.value, {ret(SECCOMP_RET_ALLOW)}));
 }
 
-TEST_CASE("prologue: anything else is refused, not guessed") {
+TEST_CASE("prologue: anything else is refused and not guessed") {
   const std::uint32_t arch = SCMP_ARCH_X86_64;
   auto wrong_arch = strip_native_prologue(
       std::vector<sock_filter>{ld(4), jeq(SCMP_ARCH_AARCH64, 0, 1), ld(0), ret(SECCOMP_RET_ALLOW)}, arch);

@@ -14,7 +14,7 @@ TEST_CASE("sha256 of the empty string") {
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
-TEST_CASE("sha256 of /"abc\" (one block)") {
+TEST_CASE("sha256 of abc (one block)") {
   CHECK(to_hex(sha256("abc")) ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
@@ -42,7 +42,7 @@ TEST_CASE("sha256 of one million 'a' - fed in uneven pieces") {
   CHECK(to_hex(h.finish()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
-TEST_CASE("sha256 of a 55- - 56- and 64-byte message (padding boundaries)") {
+TEST_CASE("sha256 of 55 and 56 and 64 byte messages (padding boundaries)") {
   CHECK(to_hex(sha256(std::string(55, 'a'))) ==
         "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
   CHECK(to_hex(sha256(std::string(56, 'a'))) ==

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -9,28 +10,6 @@ using namespace scc;
 using namespace scc::width;
 
 namespace {
-
-// libseccomp's meaning of one comparison on the 64-bit register value.
-bool holds(const scmp_arg_cmp& c, std::uint64_t v) {
-  switch (c.op) {
-    case SCMP_CMP_NE: return v != c.datum_a;
-    case SCMP_CMP_LT: return v < c.datum_a;
-    case SCMP_CMP_LE: return v <= c.datum_a;
-    case SCMP_CMP_EQ: return v == c.datum_a;
-    case SCMP_CMP_GE: return v >= c.datum_a;
-    case SCMP_CMP_GT: return v > c.datum_a;
-    case SCMP_CMP_MASKED_EQ: return (v & c.datum_a) == c.datum_b;
-    default: FAIL("unexpected operator"); return false;
-  }
-}
-
-// Whether the union of the comparisons holds: what the compiled rules decide.
-bool compiled_holds(const ArgSet& s, std::uint64_t v) {
-  if (s.is_all()) return true;
-  for (const scmp_arg_cmp& c : to_comparisons(s, 0))
-    if (holds(c, v)) return true;
-  return false;
-}
 
 // The meaning the compiler promises: the kernel's view, then the 64-bit op.
 bool meaning(Operator op, std::uint64_t value, std::uint64_t two, unsigned width, std::uint64_t v) {
@@ -55,47 +34,38 @@ std::vector<std::uint64_t> probes(std::uint64_t k) {
 
 }  // namespace
 
-TEST_CASE("32-bit GT 40: the kernel's view decides, high bits cannot pass or block") {
+TEST_CASE("32-bit GT 40: the kernel's view decides and high bits cannot pass or block") {
   ArgSet s = condition_set(Operator::Gt, 40, 0, 32);
-  CHECK_FALSE(compiled_holds(s, 0x100000026));  // kernel reads 38
-  CHECK(compiled_holds(s, 41));
-  CHECK(compiled_holds(s, 0x100000029));  // kernel reads 41
-  CHECK_FALSE(compiled_holds(s, 40));
-  CHECK_FALSE(compiled_holds(s, 0xffffffff00000028));
-  CHECK(compiled_holds(s, 0xffffffff));
-  // [41, 2^32-1]: 41, 42-43, 44-47, 48-63, then one block per bit 6..31.
-  CHECK(comparison_count(s) == 30);
-  for (const scmp_arg_cmp& c : to_comparisons(s, 0)) {
-    CHECK(c.op == SCMP_CMP_MASKED_EQ);
-    CHECK((c.datum_a >> 32) == 0);  // never looks at the high half
-  }
+  CHECK_FALSE(s.contains(0x100000026));  // kernel reads 38
+  CHECK(s.contains(41));
+  CHECK(s.contains(0x100000029));  // kernel reads 41
+  CHECK_FALSE(s.contains(40));
+  CHECK_FALSE(s.contains(0xffffffff00000028));
+  CHECK(s.contains(0xffffffff));
+  REQUIRE(s.intervals().size() == 1);
+  CHECK(s.intervals()[0] == Interval{41, 0xffffffff});
+  // As aligned blocks: 41, 42-43, 44-47, 48-63, then one block per bit 6..31.
+  CHECK(s.to_patterns().size() == 30);
+  for (const Pattern& p : s.to_patterns()) CHECK((p.mask >> 32) == 0);
 }
 
-TEST_CASE("32-bit EQ 0xffffffff matches 0xffffffff and 0x1ffffffff, one MASKED_EQ") {
+TEST_CASE("32-bit EQ 0xffffffff matches 0xffffffff and 0x1ffffffff") {
   ArgSet s = condition_set(Operator::Eq, 0xffffffff, 0, 32);
-  CHECK(compiled_holds(s, 0xffffffff));
-  CHECK(compiled_holds(s, 0x1ffffffff));
-  CHECK(compiled_holds(s, 0xffffffffffffffff));
-  CHECK_FALSE(compiled_holds(s, 0xfffffffe));
-  auto cmps = to_comparisons(s, 3);
-  REQUIRE(cmps.size() == 1);
-  CHECK(cmps[0].arg == 3);
-  CHECK(cmps[0].op == SCMP_CMP_MASKED_EQ);
-  CHECK(cmps[0].datum_a == 0xffffffff);
-  CHECK(cmps[0].datum_b == 0xffffffff);
+  CHECK(s.contains(0xffffffff));
+  CHECK(s.contains(0x1ffffffff));
+  CHECK(s.contains(0xffffffffffffffff));
+  CHECK_FALSE(s.contains(0xfffffffe));
 }
 
-TEST_CASE("32-bit NE 40 becomes 32 disjoint blocks; 64-bit NE stays one NE") {
+TEST_CASE("NE 40: all but one value on the low half for a 32-bit argument") {
   ArgSet s = condition_set(Operator::Ne, 40, 0, 32);
-  CHECK(comparison_count(s) == 32);
-  CHECK_FALSE(compiled_holds(s, 40));
-  CHECK_FALSE(compiled_holds(s, 0x100000028));
-  CHECK(compiled_holds(s, 41));
-  CHECK(compiled_holds(s, 0x100000000));  // kernel reads 0
-  auto wide = to_comparisons(condition_set(Operator::Ne, 40, 0, 64), 0);
-  REQUIRE(wide.size() == 1);
-  CHECK(wide[0].op == SCMP_CMP_NE);
-  CHECK(wide[0].datum_a == 40);
+  CHECK_FALSE(s.contains(40));
+  CHECK_FALSE(s.contains(0x100000028));
+  CHECK(s.contains(41));
+  CHECK(s.contains(0x100000000));  // kernel reads 0
+  CHECK(complement(s).intervals() == std::vector<Interval>{{40, 40}});
+  ArgSet wide = condition_set(Operator::Ne, 40, 0, 64);
+  CHECK(wide.contains(0x100000028));
 }
 
 TEST_CASE("values that do not fit a 32-bit argument: never or always") {
@@ -108,18 +78,14 @@ TEST_CASE("values that do not fit a 32-bit argument: never or always") {
   CHECK(condition_set(Operator::MaskedEq, 0, 0, 64).is_all());  // mask 0 matches everything
 }
 
-TEST_CASE("64-bit single comparisons compile to one native comparison") {
-  auto one = [](Operator op, std::uint64_t v) { return to_comparisons(condition_set(op, v, 0, 64), 1); };
-  CHECK(one(Operator::Lt, 5).at(0).op == SCMP_CMP_LE);
-  CHECK(one(Operator::Lt, 5).at(0).datum_a == 4);
-  CHECK(one(Operator::Ge, 7).at(0).op == SCMP_CMP_GE);
-  CHECK(one(Operator::Gt, 7).at(0).datum_a == 8);
-  CHECK(one(Operator::Eq, 9).at(0).op == SCMP_CMP_EQ);
-  auto masked = to_comparisons(condition_set(Operator::MaskedEq, 0x7e020000, 0, 64), 0);
-  REQUIRE(masked.size() == 1);
-  CHECK(masked[0].op == SCMP_CMP_MASKED_EQ);
-  CHECK(masked[0].datum_a == 0x7e020000);
-  CHECK(masked[0].datum_b == 0);
+TEST_CASE("union of sets: intervals merge and patterns merge siblings") {
+  ArgSet a = condition_set(Operator::Lt, 38, 0, 32), b = condition_set(Operator::Eq, 38, 0, 32);
+  CHECK(unite(a, b).intervals() == std::vector<Interval>{{0, 38}});
+  ArgSet p = condition_set(Operator::MaskedEq, 0x3, 0x1, 64), q = condition_set(Operator::MaskedEq, 0x3, 0x3, 64);
+  ArgSet u = unite(p, q);
+  REQUIRE(u.patterns().size() == 1);
+  CHECK(u.patterns()[0] == Pattern{0x1, 0x1});
+  CHECK(unite(a, complement(a)).is_all());
 }
 
 TEST_CASE("two NE on one 32-bit argument intersect: not 38 and not 40") {
@@ -128,7 +94,7 @@ TEST_CASE("two NE on one 32-bit argument intersect: not 38 and not 40") {
   REQUIRE(s.intervals().size() == 3);
   CHECK(s.intervals()[1] == Interval{39, 39});
   for (std::uint64_t v : {0ull, 37ull, 38ull, 39ull, 40ull, 41ull, 0x100000026ull, 0x100000027ull})
-    CHECK(compiled_holds(s, v) == ((v & 0xffffffff) != 38 && (v & 0xffffffff) != 40));
+    CHECK(s.contains(v) == ((v & 0xffffffff) != 38 && (v & 0xffffffff) != 40));
 }
 
 TEST_CASE("interval blocks are aligned and exact") {
@@ -151,7 +117,7 @@ TEST_CASE("complement of a MASKED_EQ set: one disjoint pattern per mask bit") {
   CHECK(intersect(s, complement(c)) == s);
 }
 
-TEST_CASE("random conditions: compiled comparisons equal the promised meaning") {
+TEST_CASE("random conditions: the set is the promised meaning") {
   std::mt19937_64 rng(12345);
   const Operator ops[] = {Operator::Ne, Operator::Lt, Operator::Le, Operator::Eq,
                           Operator::Ge, Operator::Gt, Operator::MaskedEq};
@@ -161,11 +127,13 @@ TEST_CASE("random conditions: compiled comparisons equal the promised meaning") 
     std::uint64_t value = rng() % 4 == 0 ? rng() : rng() % 100;
     std::uint64_t two = op == Operator::MaskedEq ? value & rng() : 0;
     ArgSet s = condition_set(op, value, two, width);
-    CHECK(comparison_count(s) == (s.is_all() ? 0 : to_comparisons(s, 0).size()));
+    std::vector<Pattern> blocks = s.to_patterns();
     for (std::uint64_t v : probes(value)) {
       INFO("op ", static_cast<int>(op), " value ", value, " width ", width, " v ", v);
-      CHECK(compiled_holds(s, v) == meaning(op, value, two, width, v));
       CHECK(s.contains(v) == meaning(op, value, two, width, v));
+      const std::uint64_t seen = width == 32 ? (v & 0xffffffff) : v;
+      CHECK(std::any_of(blocks.begin(), blocks.end(), [&](const Pattern& p) { return p.contains(seen); }) ==
+            meaning(op, value, two, width, v));
       CHECK(complement(s).contains(v) == !meaning(op, value, two, width, v));
     }
   }
@@ -186,7 +154,7 @@ TEST_CASE("random pairs: intersection and complement are exact set operations") 
     for (std::uint64_t v = 0; v < 300; ++v) {
       CHECK(both.contains(v) == (a.contains(v) && b.contains(v)));
       CHECK(neither.contains(v) == (!a.contains(v) && !b.contains(v)));
-      CHECK(compiled_holds(both, v) == both.contains(v));
+      CHECK(unite(a, b).contains(v) == (a.contains(v) || b.contains(v)));
     }
   }
 }

@@ -20,6 +20,14 @@
 //  past a rule by setting the high half). Other arguments compare all 64 bits.
 //  All comparisons are unsigned; MASKED_EQ is (arg & value) == valueTwo.
 //
+// How: libseccomp builds, per target arch, the dispatch on the syscall
+// number (tree or linear), one unconditional rule per syscall, numbers from
+// our tables (seccomp_filter.hpp says why each arch gets a native context);
+// the compiler adds the arch dispatch and the ENOSYS horizon in front
+// (filter_layout.hpp, enosys_horizon.hpp) and, for syscalls whose rules have
+// conditions, its own argument checks behind (arg_checks.hpp says why
+// libseccomp does not merge those).
+//
 // Choices, each an option below: target arches; the ENOSYS horizon; the
 // bad-arch action (KILL_PROCESS by default: a call from an arch the profile
 // does not cover is an attack or a mis-targeted binary, and killing the
@@ -64,15 +72,17 @@ struct CompileOptions {
   std::size_t tree_threshold = 32;
   // SECCOMP_RET_* value for calls from arches not targeted.
   std::optional<std::uint32_t> bad_arch_action;
-  // Cap on the libseccomp rules the exact rewrite of one syscall's rules may
-  // need on one arch (32-bit ranges and NE become up to 64 MASKED_EQ blocks,
-  // and several on one rule multiply); above it the rule is rejected.
+  // Caps for one syscall on one arch, above which its rules are rejected
+  // (rule-too-complex): the conjunctions left after conflicting rules cut
+  // each other into pieces, and the instructions of its argument checks.
   std::size_t max_rules_per_syscall = 1024;
+  std::size_t max_argument_instructions = 1024;
   // With a binary tree, runs of unknown numbers up to this long below an
   // arch's highest number become ERRNO(ENOSYS) rules in the tree; longer runs
   // are decided by the horizon stub (enosys_horizon.hpp).
   std::size_t max_tree_hole_run = 16;
-  // Also produce libseccomp's PFC text of each arch's rule body.
+  // Also produce libseccomp's PFC text of each arch's number dispatch (a
+  // syscall with argument conditions shows as a TRACE(n) placeholder there).
   bool pfc = false;
 };
 
@@ -81,6 +91,7 @@ struct CompiledArch {
   std::size_t syscalls = 0;          // numbers with at least one rule
   std::size_t libseccomp_rules = 0;  // rules given to libseccomp, horizon holes included
   std::size_t horizon_holes = 0;     // of those, ERRNO(ENOSYS) rules for unknown numbers
+  std::size_t argument_checked = 0;  // syscalls decided by argument checks
   std::size_t instructions = 0;      // the arch's section of the program
 };
 
