@@ -91,7 +91,9 @@ void check_names(const SyscallRule& rule, std::span<const Arch> arches, Diagnost
     const std::string& where = j < rule.name_pointers.size() ? rule.name_pointers[j] : rule.pointer;
     if (!is_known_syscall(name)) {
       diags.warning(Code::UnknownSyscall, where,
-                    "unknown syscall " + quoted(name) + "; not compiled",
+                    "unknown syscall " + quoted(name) +
+                        " (in none of the tables for x86_64, x86, x32, aarch64 and arm); "
+                        "not compiled",
                     nearest_syscall_name(name).empty()
                         ? std::string()
                         : "did you mean " + quoted(nearest_syscall_name(name)) + "?");
@@ -265,8 +267,9 @@ Result<layout::Section> build_section(std::span<const plan::InputRule> rules, Ar
     ceiling = hp.stub.back().lo;
     hp.stub.pop_back();
   }
-  layout::Section section{arch, horizon::stub(hp.stub, horizon::section_floor(arch), kEnosys),
-                          ceiling};
+  layout::Section section{
+      arch, horizon::stub(hp.stub, horizon::section_floor(arch), kEnosys, syscall_table(arch)),
+      ceiling};
   section.code.insert(section.code.end(), body.value->begin(), body.value->end());
   stats.syscalls = ap.syscalls.size();
   stats.horizon_holes = hp.body.size();
@@ -275,7 +278,7 @@ Result<layout::Section> build_section(std::span<const plan::InputRule> rules, Ar
   return result;
 }
 
-// Rules equal to the default that cut nothing, and (defensively) any rule
+// Rules equal to the default that decide nothing, and (defensively) any rule
 // neither compiled nor mentioned by a diagnostic.
 void account_rules(const Profile& p, std::span<const plan::InputRule> rules,
                    const plan::Context& ctx, Diagnostics& diags) {

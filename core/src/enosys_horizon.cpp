@@ -12,18 +12,28 @@ constexpr std::uint64_t kTop = 0xffffffffu;
 struct Segment {
   std::uint32_t lo = 0;
   bool unknown = false;  // runs up to the next segment's lo - 1
+  std::size_t weight = 1;  // how many known syscalls it holds (1 for unknown ones)
 };
 
-// [floor, 0xffffffff] cut into alternating known / unknown segments.
-std::vector<Segment> segments(std::span<const Range> unknown, std::uint32_t floor) {
+// [floor, 0xffffffff] cut into alternating known / unknown segments, each
+// known one weighed by the syscalls of `table` in it.
+std::vector<Segment> segments(std::span<const Range> unknown, std::uint32_t floor,
+                              const SyscallTable* table) {
   std::vector<Segment> out;
   std::uint64_t next = floor;
   for (const Range& r : unknown) {
-    if (r.lo > next) out.push_back({static_cast<std::uint32_t>(next), false});
-    out.push_back({r.lo, true});
+    if (r.lo > next) out.push_back({static_cast<std::uint32_t>(next), false, 1});
+    out.push_back({r.lo, true, 1});
     next = std::uint64_t{r.hi} + 1;
   }
-  if (next <= kTop) out.push_back({static_cast<std::uint32_t>(next), false});
+  if (next <= kTop) out.push_back({static_cast<std::uint32_t>(next), false, 1});
+  if (table == nullptr) return out;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i].unknown) continue;
+    const std::uint64_t end = i + 1 < out.size() ? out[i + 1].lo : kTop + 1;
+    for (const SyscallEntry& e : table->entries())
+      if (e.number >= out[i].lo && e.number < end) ++out[i].weight;
+  }
   return out;
 }
 
@@ -61,10 +71,27 @@ class StubWriter {
     std::size_t jf = 0;
   };
 
+  // The split of [a, b) that balances the weights on both sides, so the
+  // numbers most syscalls use meet the fewest compares.
+  std::size_t split(std::size_t a, std::size_t b) const {
+    std::size_t total = 0;
+    for (std::size_t i = a; i < b; ++i) total += segs_[i].weight;
+    std::size_t best = a + 1, left = 0, best_gap = ~std::size_t{0};
+    for (std::size_t m = a + 1; m < b; ++m) {
+      left += segs_[m - 1].weight;
+      const std::size_t gap = left > total - left ? left - (total - left) : (total - left) - left;
+      if (gap < best_gap) {
+        best_gap = gap;
+        best = m;
+      }
+    }
+    return best;
+  }
+
   // Code for segments [a, b); returns where it starts, or a label.
   std::size_t emit(std::size_t a, std::size_t b) {
     if (b - a == 1) return segs_[a].unknown ? kEnosys : kBody;
-    const std::size_t mid = a + (b - a) / 2;
+    const std::size_t mid = split(a, b);
     const std::size_t at = code_.size();
     code_.push_back({segs_[mid].lo, 0, 0});
     const std::size_t left = emit(a, mid);
@@ -113,9 +140,9 @@ bool applies(std::uint32_t default_action) {
 }
 
 std::vector<sock_filter> stub(std::span<const Range> unknown, std::uint32_t floor,
-                              std::uint32_t enosys_action) {
+                              std::uint32_t enosys_action, const SyscallTable* weights) {
   if (unknown.empty()) return {};
-  const std::vector<Segment> segs = segments(unknown, floor);
+  const std::vector<Segment> segs = segments(unknown, floor, weights);
   return StubWriter(segs).finish(enosys_action);
 }
 

@@ -7,8 +7,8 @@
 // Unlike runc's patchbpf stub, which takes the highest number the *profile*
 // names, this is exact: it follows the tables, holes included. Long runs of
 // unknown numbers and the range above the highest are decided by a small
-// stub in front of the libseccomp body: a balanced search of JGE compares on
-// the number alone, ending in one `ret ERRNO(ENOSYS)`, so every syscall stays
+// stub in front of the libseccomp body: a weight-balanced search of JGE
+// compares on the number alone, ending in one `ret ERRNO(ENOSYS)`, so every syscall stays
 // cacheable by the kernel's constant-action cache (only nr and arch are read
 // before the decision). Short runs inside the known range are cheaper as
 // ordinary libseccomp rules in a binary-tree body; the compiler adds them
@@ -60,8 +60,10 @@ bool applies(std::uint32_t default_action);
 // The stub for `unknown` (ascending, disjoint, within [floor, 0xffffffff]):
 // with A holding the syscall number, it jumps to its last instruction,
 // `ret enosys_action`, for a number in `unknown`, and past it otherwise, to
-// whatever the caller appends. Empty when `unknown` is empty.
+// whatever the caller appends. Empty when `unknown` is empty. The search is
+// balanced by the syscalls of `weights` in each known range (by range count
+// without it), so the common numbers pay the fewest compares.
 std::vector<sock_filter> stub(std::span<const Range> unknown, std::uint32_t floor,
-                              std::uint32_t enosys_action);
+                              std::uint32_t enosys_action, const SyscallTable* weights = nullptr);
 
 }  // namespace scc::horizon

@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "scc/bpf.hpp"
+#include "scc/bpf_cache.hpp"
 #include "scc/compile.hpp"
+#include "scc/names.hpp"
 #include "scc/syscall_table.hpp"
 #include "support/support.hpp"
 
@@ -527,5 +529,30 @@ TEST_CASE("rules libseccomp 2.5.4 would silently drop are compiled (differential
     CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 176, {49, 0, 0x20044823}) == SECCOMP_RET_TRAP);
     CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 176, {48}) == kKillProcess);
     CHECK(verdict(f.program, AUDIT_ARCH_I386, 129, {49}) == (SECCOMP_RET_ERRNO | 4094));
+  }
+}
+
+TEST_CASE("every argument-free allowed syscall stays cacheable by the kernel") {
+  // Allow every syscall of each table except a few, with argument rules on others.
+  for (const std::vector<Arch>& arches :
+       {std::vector<Arch>{Arch::X86_64, Arch::X86, Arch::X32}, std::vector<Arch>{Arch::Aarch64, Arch::Arm}}) {
+    Builder b;
+    std::vector<std::string> names;
+    for (Arch a : arches)
+      for (const SyscallEntry& e : syscall_table(a)->entries())
+        if (e.name != "socket" && e.name != "personality" && e.name != "kill") names.emplace_back(e.name);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    b.rule(names, Action::Allow);
+    b.rule({"socket"}, Action::Allow, {arg(0, Operator::Ne, 40)});
+    b.rule({"kill"}, Action::Allow, {arg(1, Operator::Eq, 0)});
+    for (auto tree : {CompileOptions::Tree::Linear, CompileOptions::Tree::Binary}) {
+      auto f = must_compile(b.p, on(arches, tree));
+      for (const auto& report : bpf::cache_report(f.program, f.arches)) {
+        INFO("arch ", short_name(report.arch), " tree ", static_cast<int>(tree));
+        CHECK(report.uncached.empty());
+        CHECK(report.allowed_arg_free.size() + 3 >= syscall_table(report.arch)->entries().size());
+      }
+    }
   }
 }
