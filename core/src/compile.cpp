@@ -165,6 +165,21 @@ Placeholders placeholders_for(const plan::ArchPlan& ap, const Settings& s) {
   return p;
 }
 
+// A conditional jump to a "ja" goes straight to the ja's target when that
+// stays within reach: one instruction less on the way to argument checks.
+void thread_jumps(std::vector<sock_filter>& code) {
+  auto final_target = [&](std::size_t t) {
+    return code[t].code == (BPF_JMP | BPF_JA) ? t + 1 + code[t].k : t;
+  };
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    if (BPF_CLASS(code[i].code) != BPF_JMP || BPF_OP(code[i].code) == BPF_JA) continue;
+    for (std::uint8_t* off : {&code[i].jt, &code[i].jf}) {
+      const std::size_t t = final_target(i + 1 + *off);
+      if (t - i - 1 <= 255) *off = static_cast<std::uint8_t>(t - i - 1);
+    }
+  }
+}
+
 // Turn each placeholder return into a jump to its checks, appended in order.
 std::vector<sock_filter> link_checks(std::vector<sock_filter> body,
                                      const std::map<std::uint32_t, std::vector<sock_filter>>& checks) {
@@ -180,6 +195,7 @@ std::vector<sock_filter> link_checks(std::vector<sock_filter> body,
       body[i] = BPF_STMT(BPF_JMP | BPF_JA, static_cast<std::uint32_t>(it->second - i - 1));
   }
   for (const auto& [placeholder, code] : checks) body.insert(body.end(), code.begin(), code.end());
+  thread_jumps(body);
   return body;
 }
 

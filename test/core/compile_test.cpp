@@ -556,3 +556,37 @@ TEST_CASE("every argument-free allowed syscall stays cacheable by the kernel") {
     }
   }
 }
+
+TEST_CASE("golden: the exact program for a two-rule profile on x86_64") {
+  Builder b;
+  b.rule({"read"}, Action::Allow);
+  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Gt, 40)});
+  auto f = must_compile(b.p, on({Arch::X86_64}, CompileOptions::Tree::Linear));
+  const std::vector<sock_filter> expected{
+      {0x20, 0, 0, 0x4},                // ld [4]                      arch
+      {0x15, 1, 0, 0xc000003e},         // jeq AUDIT_ARCH_X86_64
+      {0x06, 0, 0, 0x80000000},         // ret KILL_PROCESS            bad arch
+      {0x20, 0, 0, 0x0},                // ld [0]                      nr
+      {0x35, 0, 4, 0x1d8},              // jge 472                     past the x86_64 table
+      {0x45, 0, 2, 0x40000000},         //   jset x32 bit
+      {0x15, 1, 0, 0xffffffff},         //     jeq -1
+      {0x06, 0, 0, 0x80000000},         //     ret KILL_PROCESS        x32, not targeted
+      {0x06, 0, 0, 0x50026},            //   ret ERRNO(ENOSYS)
+      {0x35, 0, 2, 0x151},              // jge 337                     horizon stub
+      {0x35, 1, 0, 0x1a8},              //   jge 424
+      {0x06, 0, 0, 0x50026},            //   ret ERRNO(ENOSYS)         hole 337..423
+      {0x15, 0, 1, 0x0},                // jeq read                    libseccomp body
+      {0x06, 0, 0, 0x7fff0000},         //   ret ALLOW
+      {0x15, 3, 0, 0x29},               // jeq socket -> its checks (threaded past the ja)
+      {0x06, 0, 0, 0x50001},            // ret ERRNO(EPERM)            default
+      {0x05, 0, 0, 0x1},                // ja checks                   was the placeholder ret
+      {0x06, 0, 0, 0x80000000},         // ret KILL_PROCESS            libseccomp's bad-arch ret
+      {0x20, 0, 0, 0x10},               // ld [16]                     socket arg0, low word only
+      {0x35, 0, 1, 0x29},               // jge 41
+      {0x06, 0, 0, 0x7fff0000},         //   ret ALLOW
+      {0x06, 0, 0, 0x50001},            // ret ERRNO(EPERM)
+  };
+  CHECK(f.program == bpf::Program(expected));
+  CHECK(f.per_arch.at(0).argument_checked == 1);
+  CHECK(f.per_arch.at(0).libseccomp_rules == 2);
+}
