@@ -6,10 +6,16 @@
 
 namespace scc::convert {
 
+void add_compile_command(CLI::App& app, int& exit_code);
+void add_explain_command(CLI::App& app, int& exit_code);
 void add_check_command(CLI::App& app, int& exit_code);
 void add_resolve_command(CLI::App& app, int& exit_code);
 void add_inspect_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
+
+// argv with "compile" inserted when the first argument names no subcommand,
+// so that `seccomp-convert PROFILE` compiles.
+std::vector<char*> with_default_command(const CLI::App& app, int argc, char** argv);
 
 // Exit statuses shared by every command.
 inline constexpr int kExitOk = 0;

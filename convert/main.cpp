@@ -9,12 +9,15 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "seccomp-convert " SCC_VERSION);
   app.require_subcommand(1);
   int exit_code = scc::convert::kExitOk;
+  scc::convert::add_compile_command(app, exit_code);
+  scc::convert::add_explain_command(app, exit_code);
   scc::convert::add_check_command(app, exit_code);
   scc::convert::add_resolve_command(app, exit_code);
   scc::convert::add_inspect_command(app, exit_code);
   scc::convert::add_run_command(app, exit_code);
   try {
-    app.parse(argc, argv);
+    auto args = scc::convert::with_default_command(app, argc, argv);  // PROFILE alone: compile
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : scc::convert::kExitUsage;
