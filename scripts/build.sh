@@ -1,6 +1,6 @@
 #!/bin/bash
 # The main job: install the dependencies, build the release configuration (no tests) into
-# build/release, then check and resolve the shipped default profile with the new binary.
+# build/release, then check, resolve and compile the shipped default profile with the new binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,3 +13,5 @@ echo "== seccomp-convert check profiles/runtime-default.json"
 "$convert" check profiles/runtime-default.json
 echo "== seccomp-convert resolve profiles/runtime-default.json"
 "$convert" resolve profiles/runtime-default.json
+echo "== seccomp-convert profiles/runtime-default.json"
+"$convert" profiles/runtime-default.json
