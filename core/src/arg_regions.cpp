@@ -49,6 +49,16 @@ std::vector<WordSet> intervals(const std::set<std::uint64_t>& points) {
   return out;
 }
 
+// The set, without the pattern bits the interval fixes anyway: every value
+// in [first, last] shares the bits above the highest bit where they differ.
+WordSet without_implied_bits(WordSet s) {
+  const std::uint32_t differ = s.first ^ s.last;
+  const std::uint32_t shared = differ == 0 ? 0xffffffffu : ~(0xffffffffu >> std::countl_zero(differ));
+  s.mask &= ~shared;
+  s.bits &= ~shared;
+  return s;
+}
+
 // Every assignment of `free_bits` inside every interval that has a value with it.
 WordPartition enumerate_cells(const std::vector<WordSet>& spans, std::uint32_t free_bits) {
   WordPartition out;
@@ -56,7 +66,8 @@ WordPartition enumerate_cells(const std::vector<WordSet>& spans, std::uint32_t f
     std::uint32_t bits = 0;
     do {
       auto v = next_matching(span.first, free_bits, bits);
-      if (v && *v <= span.last) out.cells.push_back(WordCell{{WordSet{span.first, span.last, free_bits, bits}}, *v});
+      if (v && *v <= span.last)
+        out.cells.push_back(WordCell{{without_implied_bits(WordSet{span.first, span.last, free_bits, bits})}, *v});
       bits = (bits - free_bits) & free_bits;  // the next subset of free_bits
     } while (bits != 0);
   }

@@ -30,7 +30,7 @@ TEST_CASE("diff regions: adjacent intervals with one verdict pair merge") {
   CHECK(merged[2].fields[0].low == (WordSet{30, 40, 0, 0}));
 }
 
-TEST_CASE("diff regions: patterns that differ in one bit merge, and the full range becomes any") {
+TEST_CASE("diff regions: patterns that differ in one bit merge and the full range becomes any") {
   const auto merged = merge_regions({cell({0, kMax32, 0x3, 0}), cell({0, kMax32, 0x3, 1}), cell({0, kMax32, 0x3, 2}),
                                      cell({0, kMax32, 0x3, 3})});
   REQUIRE(merged.size() == 1);

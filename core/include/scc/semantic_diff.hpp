@@ -31,14 +31,16 @@
 //  - other masks (libseccomp's MASKED_EQ, jset) contribute their bits; when
 //    those bits number at most 16 and intervals x assignments stays under
 //    max_cells_per_word, each cell is an interval crossed with one assignment
-//    of the bits.
+//    of the bits;
+//  - otherwise the cells are the atoms of the predicates computed on unions
+//    of ternary patterns ("cubes"), within max_cells_per_word cells.
 // Both stacks run (bpf::evaluate_prechecked) on one value of every cell of
 // the cross product of the words that either stack compares. Every input
 // lies in exactly one cell, and inside a cell every branch goes the same way,
 // so when all partitions are complete and the product was enumerated, the
 // verdict pairs found are all there are: "proven". Otherwise it is "tested,
 // not proven", with the reason:
-//  - too many mask bits on a word: representative values (cut points, each
+//  - too many cells on a word: representative values (cut points, each
 //    constant k, k +- 1, k with each mask bit flipped, 0, 1, 2^31 - 1, 2^31,
 //    2^32 - 1);
 //  - a computation the abstraction does not follow (an ALU op other than
