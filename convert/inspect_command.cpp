@@ -1,6 +1,7 @@
-// seccomp-convert inspect --pid N [-o PREFIX]: dump every seccomp filter of a
-// live process (PTRACE_SECCOMP_GET_FILTER), disassemble each one, and with -o
-// write them as raw sock_filter[] files PREFIX.K.bpf.
+// seccomp-convert inspect --pid N [-o PREFIX] [--against PROFILE]: dump every
+// seccomp filter of a live process (PTRACE_SECCOMP_GET_FILTER), disassemble
+// each one, with -o write them as raw sock_filter[] files PREFIX.K.bpf, and
+// with --against compare them with a profile (inspect_against.hpp).
 #include <sys/types.h>
 
 #include <iostream>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "inspect_against.hpp"
 #include "report.hpp"
 #include "scc/atomic_file.hpp"
 #include "scc/bpf.hpp"
@@ -20,6 +22,7 @@ namespace {
 struct InspectOptions {
   pid_t pid = 0;
   std::string prefix;  // -o: where the raw filters go, "" for nowhere
+  std::string against;  // --against: a profile to compare with, "" for none
 };
 
 std::string raw_bytes(const bpf::Program& program) {
@@ -54,13 +57,13 @@ int run_inspect(const InspectOptions& options) {
   const auto& filters = *result.value;
   if (filters.empty()) {
     std::cout << "process " << options.pid << " has no seccomp filter\n";
-    return kExitOk;
+    return options.against.empty() ? kExitOk : inspect_against(filters, options.pid, options.against);
   }
   print_filters(filters, options.pid);
-  if (options.prefix.empty()) return kExitOk;
-  auto problems = write_filters(filters, options.prefix);
+  auto problems = options.prefix.empty() ? Diagnostics{} : write_filters(filters, options.prefix);
   print_diagnostics(std::cerr, source, problems);
-  return problems.has_errors() ? kExitProblems : kExitOk;
+  if (problems.has_errors()) return kExitProblems;
+  return options.against.empty() ? kExitOk : inspect_against(filters, options.pid, options.against);
 }
 
 }  // namespace
@@ -74,6 +77,9 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("-o,--output", options->prefix,
                   "Also write each filter as raw BPF to PREFIX.K.bpf (K = 0 is the newest)");
+  cmd->add_option("--against", options->against,
+                  "Prove or refute that the filters do what PROFILE compiles to on this machine "
+                  "(exit 0 equivalent, 1 different)");
   cmd->callback([options, &exit_code] { exit_code = run_inspect(*options); });
 }
 
