@@ -135,7 +135,7 @@ TEST_CASE("includes/excludes arches must be Docker native names") {
 }
 
 TEST_CASE(
-    "containers/common errno names are kept beside errnoRet; unknown ones are unknown-errno") {
+    "containers/common errno names are kept beside errnoRet - unknown ones are unknown-errno") {
   auto r = read_text(
       with_rules(R"({"names":["read"],"action":"SCMP_ACT_ERRNO","errno":"EPERM","errnoRet":1})"));
   INFO(dump(r.diagnostics));
