@@ -1,0 +1,161 @@
+#!/bin/bash
+# Container start latency with seccomp-hook, side by side in one run (issue 4, Performance).
+# Needs root, runc, crun, busybox-static, jq, gcc (for the e2e rootfs probe).
+#
+#   bench/hook_latency.sh            # N=15 rounds; HOOK_BENCH_N overrides
+#
+# Binaries: SCC_HOOK_BIN and SCC_CONVERT_BIN when set, else they are built in BUILD_DIR
+# (default <repo>/build-bench). Every round runs each variant once, in a fresh random
+# order, so load changes hit all variants alike. One sample is the wall time of
+# `<runtime> run` of a busybox `true` container until it has exited; `delete` is not timed.
+#
+#   runc/crun base    no hook, linux.seccomp = what our wrapper writes (the default profile
+#                     profiles/runtime-default.json, resolved for the container)
+#   runc/crun true    the same plus a createRuntime hook /bin/true
+#   runc/crun ours    through `seccomp-hook runtime` (warm cache) plus our createRuntime hook;
+#                     for crun the wrapper also hands the compiled program over
+#   crun compile      linux.seccomp = `seccomp-convert resolve profiles/runtime-default.json`
+#   crun bpf          no linux.seccomp; run.oci.seccomp_bpf_data = `seccomp-convert compile
+#                     profiles/runtime-default.json --format base64`
+# Ratio: (ours - base) / (true - base); target <= 1.5.
+set -u -o pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=test/e2e/hook_lib.sh source-path=SCRIPTDIR/..
+. "$repo/test/e2e/hook_lib.sh"
+
+N=${HOOK_BENCH_N:-15}
+VARIANTS=(runc_base runc_true runc_ours crun_base crun_true crun_ours crun_compile crun_bpf)
+declare -A BUNDLE=()   # variant -> bundle dir
+declare -A SAMPLES=()  # variant -> space-separated ms values
+
+bench_binaries() {
+  local build=${BUILD_DIR:-$repo/build-bench}
+  if [ -z "${SCC_HOOK_BIN:-}" ] || [ -z "${SCC_CONVERT_BIN:-}" ]; then
+    [ -f "$build/CMakeCache.txt" ] || cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DSCC_WARNINGS_AS_ERRORS=ON >/dev/null || e2e_die "cmake configure failed"
+    cmake --build "$build" -j2 --target seccomp-hook seccomp-convert >/dev/null || e2e_die "build failed"
+    export SCC_HOOK_BIN=$build/hook/seccomp-hook SCC_CONVERT_BIN=$build/convert/seccomp-convert
+  fi
+}
+
+# A bundle running /bin/true for VARIANT; jq FILTER applied to its config.json.
+bench_bundle() {
+  local variant=$1 filter=$2
+  e2e_oci_bundle "" /bin/true
+  hook_edit_bundle "$filter"
+  BUNDLE[$variant]=$E2E_BUNDLE
+}
+
+bench_setup() {
+  local ours s compiled bpf
+  cp "$repo/profiles/runtime-default.json" "$HOOK_PROFILES/default.json"
+  chmod 644 "$HOOK_PROFILES/default.json"
+  hook_runtime crun
+  hook_runtime runc
+  e2e_defer "for r in $E2E_TMP/state-runc:runc $E2E_TMP/state-crun:$E2E_CRUN; do \
+    \${r#*:} --root \${r%%:*} list -q | xargs -r -n1 \${r#*:} --root \${r%%:*} delete -f; done"
+  ours=$(jq -n --arg h "$HOOK_BIN" --arg c "$HOOK_CONFIG" \
+    '[{path: $h, args: ["seccomp-hook", "--config", $c, "createRuntime"], timeout: 5}]')
+  bench_bundle runc_ours ".hooks.createRuntime = $ours"
+  bench_bundle crun_ours ".hooks.createRuntime = $ours"
+  # Warm up: the wrapper fills the cache and writes linux.seccomp into the bundles.
+  bench_run runc_ours warm-runc >/dev/null
+  bench_run crun_ours warm-crun >/dev/null
+  s=$E2E_TMP/seccomp.json
+  jq .linux.seccomp "${BUNDLE[runc_ours]}/config.json" >"$s" || e2e_die "no linux.seccomp after the wrapper"
+  jq -e '.annotations["run.oci.seccomp_bpf_data"]' "${BUNDLE[crun_ours]}/config.json" >/dev/null ||
+    e2e_die "the wrapper did not hand the program over to crun"
+  compiled=$E2E_TMP/resolved.json
+  # Their warnings (names that exist on no target arch) are the profile's, not news here.
+  "$HOOK_CONVERT" resolve "$repo/profiles/runtime-default.json" >"$compiled" 2>"$E2E_TMP/last.err" ||
+    e2e_die "seccomp-convert resolve failed: $(cat "$E2E_TMP/last.err")"
+  bpf=$("$HOOK_CONVERT" compile "$repo/profiles/runtime-default.json" --format base64 2>"$E2E_TMP/last.err") ||
+    e2e_die "seccomp-convert compile failed"
+  bench_bundle_seccomp runc_base "$s" ''
+  bench_bundle_seccomp runc_true "$s" '.hooks.createRuntime = [{path: "/bin/true", args: ["true"]}]'
+  bench_bundle_seccomp crun_base "$s" ''
+  bench_bundle_seccomp crun_true "$s" '.hooks.createRuntime = [{path: "/bin/true", args: ["true"]}]'
+  bench_bundle_seccomp crun_compile "$compiled" ''
+  bench_bundle crun_bpf ".annotations[\"run.oci.seccomp_bpf_data\"] = \"$bpf\""
+}
+
+# A bundle for VARIANT whose linux.seccomp is the JSON in FILE, then jq FILTER (may be '').
+bench_bundle_seccomp() {
+  local variant=$1 file=$2 filter=${3:-.}
+  e2e_oci_bundle "$file" /bin/true
+  [ -z "$filter" ] || hook_edit_bundle "$filter"
+  BUNDLE[$variant]=$E2E_BUNDLE
+}
+
+# Run VARIANT once as container ID; print the wall time in ms. Dies when the run fails.
+bench_run() {
+  local variant=$1 id=$2 rt=${1%%_*} cmd=() t0 t1 rc
+  hook_runtime "$rt"
+  cmd=("$HOOK_RT_BIN")
+  [ "${variant#*_}" != ours ] ||
+    cmd=("$HOOK_BIN" --config "$HOOK_CONFIG" runtime --runtime "$HOOK_RT_BIN" --runtime-name "$rt" --)
+  cmd+=(--root "$HOOK_RT_ROOT" run --bundle "${BUNDLE[$variant]}" "$id")
+  t0=$(date +%s%N)
+  "${cmd[@]}" </dev/null >/dev/null 2>"$E2E_TMP/last.err" && rc=0 || rc=$?
+  t1=$(date +%s%N)
+  "$HOOK_RT_BIN" --root "$HOOK_RT_ROOT" delete -f "$id" >/dev/null 2>&1 || true
+  [ "$rc" = 0 ] || e2e_die "$variant ($id) exited $rc: $(cat "$E2E_TMP/last.err")"
+  awk -v d=$((t1 - t0)) 'BEGIN { printf "%.2f\n", d / 1e6 }'
+}
+
+median() {
+  tr ' ' '\n' | sed '/^$/d' | sort -g |
+    awk '{ a[NR] = $1 } END { if (NR % 2) printf "%.2f", a[(NR + 1) / 2];
+                              else printf "%.2f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# Print one runtime's block: baseline, medians, deltas, ratio against the 1.5x target.
+report_hooks() {
+  local rt=$1 base tru ours
+  base=$(median <<<"${SAMPLES[${rt}_base]}")
+  tru=$(median <<<"${SAMPLES[${rt}_true]}")
+  ours=$(median <<<"${SAMPLES[${rt}_ours]}")
+  awk -v rt="$rt" -v b="$base" -v t="$tru" -v o="$ours" 'BEGIN {
+    printf "%s  baseline (no hook)           %8.2f ms\n", rt, b
+    printf "%s  /bin/true createRuntime hook %8.2f ms  delta %+7.2f ms\n", rt, t, t - b
+    printf "%s  seccomp-hook wrapper+hook    %8.2f ms  delta %+7.2f ms\n", rt, o, o - b
+    if (t - b <= 0) printf "%s  ratio n/a: the /bin/true delta is not positive (noise)\n", rt
+    else printf "%s  ratio of deltas %.2fx (<= 1.50x %s)\n", rt, (o - b) / (t - b),
+                ((o - b) / (t - b) <= 1.5) ? "PASS" : "MISS"
+  }'
+}
+
+report_compile() {
+  local c b
+  c=$(median <<<"${SAMPLES[crun_compile]}")
+  b=$(median <<<"${SAMPLES[crun_bpf]}")
+  awk -v c="$c" -v b="$b" 'BEGIN {
+    printf "crun  compiles linux.seccomp itself %8.2f ms\n", c
+    printf "crun  run.oci.seccomp_bpf_data      %8.2f ms\n", b
+    printf "crun  difference (compile cost)     %+8.2f ms\n", c - b
+  }'
+}
+
+main() {
+  local round v i=0
+  bench_binaries
+  hook_init
+  bench_setup
+  echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "runc $(runc --version | sed -n 's/^runc version //p'), crun $(crun --version | sed -n 's/^crun version //p')," \
+    "busybox true, profile profiles/runtime-default.json, N=$N interleaved rounds, medians"
+  for ((round = 1; round <= N; round++)); do
+    for v in $(printf '%s\n' "${VARIANTS[@]}" | shuf); do
+      i=$((i + 1))
+      SAMPLES[$v]+=" $(bench_run "$v" "hb-$$-$i")" || exit 1
+    done
+  done
+  report_hooks runc
+  report_hooks crun
+  report_compile
+  # The warm-up runs (2) fill the cache; every timed run should then read it.
+  echo "program cache outcomes in the hook log (warm-up included):" \
+    "$(grep -o 'cache [a-z-]*' "$HOOK_LOG" | sort | uniq -c | awk '{ printf "%s%s %s", s, $1, $3; s = ", " }')"
+}
+
+main "$@"
