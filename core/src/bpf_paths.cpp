@@ -11,7 +11,10 @@ namespace {
 
 // A register's abstract value.
 struct Sym {
-  enum class Kind : std::uint8_t { Const, Masked, Opaque };
+  // Nr: the fixed syscall number, kept apart from constants so that the
+  // exploration does not depend on its value except through the decisions
+  // of the comparisons on it (PathSummary::nr_decisions).
+  enum class Kind : std::uint8_t { Const, Masked, Opaque, Nr };
   Kind kind = Kind::Const;
   std::uint16_t words = 0;  // Masked: the one word's bit; Opaque: every word it depends on
   std::uint32_t v = 0;      // Const: the value; Masked: the mask
@@ -22,6 +25,7 @@ struct Sym {
     return Sym{Kind::Masked, static_cast<std::uint16_t>(1u << word), mask};
   }
   static Sym opaque(std::uint16_t words) { return Sym{Kind::Opaque, words, 0}; }
+  static Sym number() { return Sym{Kind::Nr, 0, 0}; }
   bool is_const() const { return kind == Kind::Const; }
   std::uint64_t packed() const {
     return (std::uint64_t{static_cast<std::uint8_t>(kind)} << 48) |
@@ -71,6 +75,7 @@ class Explorer {
   Next jump(const sock_filter& in, std::size_t pc, const State& s);
   Next compare_symbol(const sock_filter& in, std::size_t pc, Sym sym, std::uint32_t k);
   Sym load(std::uint32_t offset);
+  Sym concrete(Sym s);
   void opaque(std::uint16_t words, std::size_t pc, const std::string& what);
 
   std::span<const sock_filter> insns_;
@@ -87,14 +92,24 @@ void Explorer::opaque(std::uint16_t words, std::size_t pc, const std::string& wh
 
 Sym Explorer::load(std::uint32_t offset) {
   const unsigned word = offset / 4;  // check() guarantees aligned and below 64
+  if (word == kNrWord && known_[word]) return Sym::number();
   if (known_[word]) return Sym::constant(*known_[word]);
   summary_.loaded_words |= 1u << word;
   return Sym::masked(word, 0xffffffffu);
 }
 
+// The number as the constant it is, for a use other than comparing it: the
+// exploration now depends on its value.
+Sym Explorer::concrete(Sym s) {
+  if (s.kind != Sym::Kind::Nr) return s;
+  summary_.nr_as_value = true;
+  return Sym::constant(*known_[kNrWord]);
+}
+
 Next Explorer::alu(const sock_filter& in, std::size_t pc, State& s) {
   const unsigned op = BPF_OP(in.code);
-  const Sym v = BPF_SRC(in.code) == BPF_X ? s.x : Sym::constant(in.k);
+  s.a = concrete(s.a);
+  const Sym v = concrete(BPF_SRC(in.code) == BPF_X ? s.x : Sym::constant(in.k));
   if (s.a.is_const() && v.is_const()) {
     std::uint32_t a = s.a.v;
     switch (op) {
@@ -166,21 +181,24 @@ Next Explorer::compare_symbol(const sock_filter& in, std::size_t pc, Sym sym, st
 
 Next Explorer::jump(const sock_filter& in, std::size_t pc, const State& s) {
   if (in.code == (BPF_JMP | BPF_JA)) return go(pc + 1 + in.k);
-  const Sym v = BPF_SRC(in.code) == BPF_X ? s.x : Sym::constant(in.k);
-  if (s.a.is_const() && v.is_const()) {
+  const Sym v = concrete(BPF_SRC(in.code) == BPF_X ? s.x : Sym::constant(in.k));
+  const bool on_number = s.a.kind == Sym::Kind::Nr && v.is_const();
+  const Sym a = on_number ? Sym::constant(*known_[kNrWord]) : concrete(s.a);
+  if (a.is_const() && v.is_const()) {
     bool taken = false;
     switch (BPF_OP(in.code)) {
-      case BPF_JEQ: taken = s.a.v == v.v; break;
-      case BPF_JGT: taken = s.a.v > v.v; break;
-      case BPF_JGE: taken = s.a.v >= v.v; break;
-      case BPF_JSET: taken = (s.a.v & v.v) != 0; break;
+      case BPF_JEQ: taken = a.v == v.v; break;
+      case BPF_JGT: taken = a.v > v.v; break;
+      case BPF_JGE: taken = a.v >= v.v; break;
+      case BPF_JSET: taken = (a.v & v.v) != 0; break;
       default: return end();
     }
+    if (on_number) summary_.nr_decisions.push_back(taken);
     return go(pc + 1 + (taken ? in.jt : in.jf));
   }
-  if (s.a.kind == Sym::Kind::Masked && v.is_const()) return compare_symbol(in, pc, s.a, v.v);
-  if (s.a.is_const() && v.kind == Sym::Kind::Masked) return compare_symbol(in, pc, v, s.a.v);
-  opaque(static_cast<std::uint16_t>(s.a.words | v.words), pc,
+  if (a.kind == Sym::Kind::Masked && v.is_const()) return compare_symbol(in, pc, a, v.v);
+  if (a.is_const() && v.kind == Sym::Kind::Masked) return compare_symbol(in, pc, v, a.v);
+  opaque(static_cast<std::uint16_t>(a.words | v.words), pc,
          "a jump compares values computed from seccomp_data");
   return fork(pc + 1 + in.jt, pc + 1 + in.jf);
 }
@@ -201,6 +219,7 @@ Next Explorer::step(std::size_t pc, State& s) {
     case BPF_MISC | BPF_TXA: s.a = s.x; break;
     case BPF_RET | BPF_K: return end();
     case BPF_RET | BPF_A:
+      s.a = concrete(s.a);
       if (!s.a.is_const()) opaque(s.a.words, pc, "ret a returns a value computed from seccomp_data");
       return end();
     default:

@@ -60,6 +60,14 @@ struct PathSummary {
   // Every constant of the program's jumps and ALU instructions, sorted and
   // unique: seeds for test values when the program is not analysable.
   std::vector<std::uint32_t> constants;
+  // With nr fixed: the outcome of each comparison of nr with a constant, in
+  // the order the exploration met them. The exploration, and so the
+  // program's verdicts for every argument, is a function of these alone
+  // unless nr_as_value (nr was used in arithmetic, returned, or compared
+  // with a computed value): two numbers with equal decisions and !nr_as_value
+  // behave the same.
+  std::vector<bool> nr_decisions;
+  bool nr_as_value = false;
   bool analysable() const { return reason.empty(); }
 };
 

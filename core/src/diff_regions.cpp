@@ -2,6 +2,7 @@
 #include "diff_regions.hpp"
 
 #include <algorithm>
+#include <compare>
 #include <cstdio>
 #include <set>
 #include <tuple>
@@ -13,25 +14,33 @@ namespace {
 
 constexpr std::uint32_t kMax32 = 0xffffffffu;
 
+const WordSet& word_of(const Region& region, unsigned index) {
+  const ValueSet& field = region.fields[index / 2];
+  return index % 2 == 0 ? field.low : field.high;
+}
+
+// Compares regions on everything except word `skip`.
+std::strong_ordering compare_but(const Region& a, const Region& b, unsigned skip) {
+  for (unsigned d = 0; d < kRegionWords; ++d) {
+    if (d == skip) continue;
+    if (auto c = word_of(a, d) <=> word_of(b, d); c != 0) return c;
+  }
+  return std::tie(a.verdict_a, a.verdict_b, a.sampled) <=> std::tie(b.verdict_a, b.verdict_b, b.sampled);
+}
+
 // Orders regions by everything except word `skip`, then by that word's
 // pattern and start: cells that may merge along `skip` become neighbours.
 struct AllBut {
   unsigned skip;
-  bool operator()(Region a, Region b) const {
-    const WordSet wa = region_word(a, skip);
-    const WordSet wb = region_word(b, skip);
-    region_word(a, skip) = WordSet{};
-    region_word(b, skip) = WordSet{};
-    if (auto c = a <=> b; c != 0) return c < 0;
+  bool operator()(const Region& a, const Region& b) const {
+    if (auto c = compare_but(a, b, skip); c != 0) return c < 0;
+    const WordSet& wa = word_of(a, skip);
+    const WordSet& wb = word_of(b, skip);
     return std::tie(wa.mask, wa.bits, wa.first) < std::tie(wb.mask, wb.bits, wb.first);
   }
 };
 
-bool same_but(Region a, Region b, unsigned skip) {
-  region_word(a, skip) = WordSet{};
-  region_word(b, skip) = WordSet{};
-  return a == b;
-}
+bool same_but(const Region& a, const Region& b, unsigned skip) { return compare_but(a, b, skip) == 0; }
 
 // Adjacent intervals with one pattern along word `d`.
 bool merge_intervals(std::vector<Region>& cells, unsigned d) {
@@ -114,6 +123,42 @@ std::string word_text(const WordSet& w) {
 
 }  // namespace
 
+namespace {
+
+// Compares cells on everything except index i.
+std::strong_ordering compare_cells_but(const DiffCell& a, const DiffCell& b, std::size_t i) {
+  if (auto c = std::tie(a.verdict_a, a.verdict_b) <=> std::tie(b.verdict_a, b.verdict_b); c != 0) return c;
+  for (std::size_t k = 0; k < a.index.size(); ++k)
+    if (k != i && a.index[k] != b.index[k]) return a.index[k] <=> b.index[k];
+  return std::strong_ordering::equal;
+}
+
+}  // namespace
+
+void collapse_full_words(std::vector<DiffCell>& cells, std::span<const std::size_t> cells_per_word) {
+  for (std::size_t i = 0; i < cells_per_word.size(); ++i) {
+    std::sort(cells.begin(), cells.end(), [i](const DiffCell& a, const DiffCell& b) {
+      const auto c = compare_cells_but(a, b, i);
+      return c != 0 ? c < 0 : a.index[i] < b.index[i];
+    });
+    std::vector<DiffCell> out;
+    for (std::size_t first = 0; first < cells.size();) {
+      std::size_t last = first + 1;
+      while (last < cells.size() && compare_cells_but(cells[first], cells[last], i) == 0) ++last;
+      // Indices are unique within a group: each cell is listed once.
+      const bool full = cells[first].index[i] != kAnyCell && last - first == cells_per_word[i];
+      if (full) {
+        out.push_back(std::move(cells[first]));
+        out.back().index[i] = kAnyCell;
+      } else {
+        for (std::size_t k = first; k < last; ++k) out.push_back(std::move(cells[k]));
+      }
+      first = last;
+    }
+    cells = std::move(out);
+  }
+}
+
 WordSet& region_word(Region& region, unsigned index) {
   ValueSet& field = region.fields[index / 2];
   return index % 2 == 0 ? field.low : field.high;
@@ -121,10 +166,14 @@ WordSet& region_word(Region& region, unsigned index) {
 
 std::vector<Region> merge_regions(std::vector<Region> cells) {
   const bool sampled = std::any_of(cells.begin(), cells.end(), [](const Region& r) { return r.sampled; });
+  std::vector<unsigned> varied;  // words some cell restricts; merging along others changes nothing
+  for (unsigned d = 0; d < kRegionWords; ++d)
+    if (std::any_of(cells.begin(), cells.end(), [d](const Region& r) { return !word_of(r, d).is_any(); }))
+      varied.push_back(d);
   bool changed = !sampled;
   while (changed) {
     changed = false;
-    for (unsigned d = 0; d < kRegionWords; ++d) {
+    for (unsigned d : varied) {
       changed = merge_intervals(cells, d) || changed;
       changed = merge_bits(cells, d) || changed;
     }

@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -22,7 +23,8 @@ namespace {
 
 constexpr std::uint32_t kX32Bit = 0x40000000u;
 constexpr std::size_t kSampleValuesPerWord = 256;
-constexpr std::size_t kMaxNumberCells = std::size_t{1} << 20;
+constexpr std::size_t kMaxNumberCells = std::size_t{1} << 14;
+constexpr std::size_t kMaxRawRegions = 20000;  // per number, before merging
 constexpr std::uint32_t kMaxErrno = 4095;  // the kernel caps ERRNO data at MAX_ERRNO
 
 // The region word (field * 2 + high half) that seccomp_data word w is, for
@@ -57,9 +59,44 @@ struct Plan {
   }
 };
 
+// Everything the regions of one number are built from: the varied words,
+// their cells' sets and whether they are samples, and the differing cells.
+std::vector<std::uint32_t> memo_key(const Plan& plan, const std::vector<DiffCell>& cells) {
+  std::vector<std::uint32_t> key{static_cast<std::uint32_t>(plan.words.size())};
+  for (std::size_t i = 0; i < plan.words.size(); ++i) {
+    key.insert(key.end(), {plan.words[i], plan.parts[i].complete ? 1u : 0u,
+                           static_cast<std::uint32_t>(plan.parts[i].cells.size())});
+    for (const WordCell& cell : plan.parts[i].cells) {
+      key.push_back(static_cast<std::uint32_t>(cell.sets.size()));
+      for (const WordSet& s : cell.sets) key.insert(key.end(), {s.first, s.last, s.mask, s.bits});
+    }
+  }
+  for (const DiffCell& cell : cells) {
+    key.insert(key.end(), {cell.verdict_a, cell.verdict_b});
+    for (std::int32_t i : cell.index) key.push_back(static_cast<std::uint32_t>(i));
+  }
+  return key;
+}
+
+// Numbers with equal keys get equal verdicts from every program for every
+// argument (bpf_paths.hpp, nr_decisions); nullopt when a program uses the
+// number's value otherwise.
+std::optional<std::vector<std::uint8_t>> behaviour_key(std::uint32_t audit,
+                                                       const std::vector<bpf::PathSummary>& summaries) {
+  std::vector<std::uint8_t> key;
+  for (unsigned shift = 0; shift < 32; shift += 8) key.push_back(static_cast<std::uint8_t>(audit >> shift));
+  for (const auto& s : summaries) {
+    if (s.nr_as_value) return std::nullopt;
+    for (bool taken : s.nr_decisions) key.push_back(taken ? 1 : 0);
+    key.push_back(2);
+  }
+  return key;
+}
+
 // What comparing one number found.
 struct Outcome {
   std::vector<Region> regions;
+  std::size_t regions_dropped = 0;  // raw regions past kMaxRawRegions, not reported
   bool proven = true;
   std::string reason;
   bool operator==(const Outcome&) const = default;
@@ -86,12 +123,16 @@ class Differ {
   void compare_unknown(std::uint32_t audit, const std::vector<Arch>& arches, const NamedNumbers& named);
   WordPartition number_partition(std::uint32_t audit, std::string& reason);
   Outcome compare_number(std::uint32_t audit, std::uint32_t nr);
+  Outcome compare_fresh(std::uint32_t audit, std::uint32_t nr, const std::vector<bpf::PathSummary>& summaries);
   Plan plan(const std::vector<bpf::PathSummary>& summaries);
   std::vector<bpf::PathSummary> explore_all(const bpf::KnownWords& known) const;
   void evaluate_cell(const Plan& plan, std::span<const std::size_t> index,
-                     std::array<std::uint32_t, bpf::kDataWords>& words, Outcome& out);
-  static void add_regions(const Plan& plan, std::span<const std::size_t> index, Region& region,
-                          std::size_t word, std::vector<Region>& out);
+                     std::array<std::uint32_t, bpf::kDataWords>& words, Outcome& out,
+                     std::vector<DiffCell>& differing);
+  void add_regions(const Plan& plan, const std::vector<DiffCell>& cells, Outcome& out);
+  static void add_regions_uncached(const Plan& plan, const std::vector<DiffCell>& cells, Outcome& out);
+  static void expand(const Plan& plan, const DiffCell& cell, std::size_t word, Region& region,
+                     std::vector<Region>& out);
   void record(Arch arch, WordSet numbers, std::string_view name, Outcome outcome);
   Arch label(std::uint32_t audit, std::uint32_t nr, const std::vector<Arch>& arches) const;
 
@@ -99,6 +140,10 @@ class Differ {
   std::span<const bpf::Program> b_;
   DiffOptions options_;
   DiffResult result_;
+  // Outcomes by behaviour_key(): numbers the programs cannot tell apart.
+  std::map<std::vector<std::uint8_t>, Outcome> outcomes_;
+  // Merged regions by memo_key(): many numbers of a filter differ the same way.
+  std::map<std::vector<std::uint32_t>, std::pair<std::vector<Region>, std::size_t>> merged_;
 };
 
 std::vector<bpf::PathSummary> Differ::explore_all(const bpf::KnownWords& known) const {
@@ -136,7 +181,8 @@ Plan Differ::plan(const std::vector<bpf::PathSummary>& summaries) {
 }
 
 void Differ::evaluate_cell(const Plan& plan, std::span<const std::size_t> index,
-                           std::array<std::uint32_t, bpf::kDataWords>& words, Outcome& out) {
+                           std::array<std::uint32_t, bpf::kDataWords>& words, Outcome& out,
+                           std::vector<DiffCell>& differing) {
   for (std::size_t i = 0; i < plan.words.size(); ++i) words[plan.words[i]] = plan.parts[i].cells[index[i]].value;
   const bpf::SeccompData data = data_of(words);
   auto va = stack_verdict(a_, data);
@@ -150,23 +196,58 @@ void Differ::evaluate_cell(const Plan& plan, std::span<const std::size_t> index,
     return;
   }
   if (*va.value == *vb.value) return;
-  Region region;
-  region.verdict_a = *va.value;
-  region.verdict_b = *vb.value;
-  for (std::size_t i = 0; i < plan.parts.size(); ++i) region.sampled = region.sampled || !plan.parts[i].complete;
-  add_regions(plan, index, region, 0, out.regions);
+  DiffCell cell{{}, *va.value, *vb.value};
+  for (std::size_t i : index) cell.index.push_back(static_cast<std::int32_t>(i));
+  differing.push_back(std::move(cell));
 }
 
-// One region per combination of the cells' sets (a cell is a union of sets).
-void Differ::add_regions(const Plan& plan, std::span<const std::size_t> index, Region& region,
-                         std::size_t word, std::vector<Region>& out) {
+// The regions of the differing cells: one per combination of the cells'
+// sets (a cell is a union of sets), at most kMaxRawRegions before merging.
+void Differ::add_regions(const Plan& plan, const std::vector<DiffCell>& cells, Outcome& out) {
+  std::vector<std::uint32_t> key = memo_key(plan, cells);
+  if (auto it = merged_.find(key); it != merged_.end()) {
+    out.regions = it->second.first;
+    out.regions_dropped = it->second.second;
+    return;
+  }
+  add_regions_uncached(plan, cells, out);
+  merged_.emplace(std::move(key), std::make_pair(out.regions, out.regions_dropped));
+}
+
+void Differ::add_regions_uncached(const Plan& plan, const std::vector<DiffCell>& cells, Outcome& out) {
+  bool sampled = false;
+  for (const auto& part : plan.parts) sampled = sampled || !part.complete;
+  std::vector<Region> regions;
+  for (const DiffCell& cell : cells) {
+    Region region;
+    region.verdict_a = cell.verdict_a;
+    region.verdict_b = cell.verdict_b;
+    region.sampled = sampled;
+    expand(plan, cell, 0, region, regions);
+    if (regions.size() > kMaxRawRegions) {
+      out.regions_dropped = regions.size() - kMaxRawRegions;
+      regions.resize(kMaxRawRegions);
+    }
+  }
+  out.regions = merge_regions(std::move(regions));
+}
+
+void Differ::expand(const Plan& plan, const DiffCell& cell, std::size_t word, Region& region,
+                    std::vector<Region>& out) {
+  if (out.size() > kMaxRawRegions) return;
   if (word == plan.words.size()) {
     out.push_back(region);
     return;
   }
-  for (const WordSet& set : plan.parts[word].cells[index[word]].sets) {
-    region_word(region, region_index(plan.words[word])) = set;
-    add_regions(plan, index, region, word + 1, out);
+  WordSet& slot = region_word(region, region_index(plan.words[word]));
+  if (cell.index[word] == kAnyCell) {
+    slot = WordSet{};
+    expand(plan, cell, word + 1, region, out);
+    return;
+  }
+  for (const WordSet& set : plan.parts[word].cells[static_cast<std::size_t>(cell.index[word])].sets) {
+    slot = set;
+    expand(plan, cell, word + 1, region, out);
   }
 }
 
@@ -174,7 +255,17 @@ Outcome Differ::compare_number(std::uint32_t audit, std::uint32_t nr) {
   bpf::KnownWords known{};
   known[bpf::kNrWord] = nr;
   known[bpf::kArchWord] = audit;
-  Plan p = plan(explore_all(known));
+  const auto summaries = explore_all(known);
+  const auto key = behaviour_key(audit, summaries);
+  if (key)
+    if (auto it = outcomes_.find(*key); it != outcomes_.end()) return it->second;
+  Outcome out = compare_fresh(audit, nr, summaries);
+  if (key) outcomes_.emplace(*key, out);
+  return out;
+}
+
+Outcome Differ::compare_fresh(std::uint32_t audit, std::uint32_t nr, const std::vector<bpf::PathSummary>& summaries) {
+  Plan p = plan(summaries);
   const std::size_t cap = options_.max_evaluations_per_syscall;
   std::size_t total = 1;  // saturates at cap + 1
   for (const auto& part : p.parts)
@@ -184,9 +275,10 @@ Outcome Differ::compare_number(std::uint32_t audit, std::uint32_t nr) {
   words[bpf::kNrWord] = nr;
   words[bpf::kArchWord] = audit;
   std::vector<std::size_t> index(p.words.size(), 0);
+  std::vector<DiffCell> differing;
   if (total <= cap) {
     for (std::size_t n = 0; n < total; ++n) {
-      evaluate_cell(p, index, words, out);
+      evaluate_cell(p, index, words, out, differing);
       for (std::size_t i = 0; i < index.size() && ++index[i] == p.parts[i].cells.size(); ++i) index[i] = 0;
     }
   } else {
@@ -194,10 +286,15 @@ Outcome Differ::compare_number(std::uint32_t audit, std::uint32_t nr) {
     std::mt19937_64 rng(options_.seed ^ (std::uint64_t{audit} << 32) ^ nr);
     for (std::size_t n = 0; n < cap; ++n) {
       for (std::size_t i = 0; i < index.size(); ++i) index[i] = rng() % p.parts[i].cells.size();
-      evaluate_cell(p, index, words, out);
+      evaluate_cell(p, index, words, out, differing);
     }
+    std::sort(differing.begin(), differing.end());
+    differing.erase(std::unique(differing.begin(), differing.end()), differing.end());
   }
-  out.regions = merge_regions(std::move(out.regions));
+  std::vector<std::size_t> sizes;
+  for (const auto& part : p.parts) sizes.push_back(part.cells.size());
+  collapse_full_words(differing, sizes);
+  add_regions(p, differing, out);
   if (!p.complete) {
     out.proven = false;
     if (out.reason.empty()) out.reason = p.reason;
@@ -222,8 +319,9 @@ void Differ::record(Arch arch, WordSet numbers, std::string_view name, Outcome o
   d.numbers = numbers;
   d.name = std::string(name);
   d.proven = outcome.proven;
+  d.regions_omitted = outcome.regions_dropped;
   if (outcome.regions.size() > options_.max_regions) {
-    d.regions_omitted = outcome.regions.size() - options_.max_regions;
+    d.regions_omitted += outcome.regions.size() - options_.max_regions;
     outcome.regions.resize(options_.max_regions);
   }
   d.regions = std::move(outcome.regions);

@@ -99,3 +99,17 @@ TEST_CASE("bpf paths: prefix masks") {
   CHECK_FALSE(is_prefix_mask(0x7fffffff));
   CHECK_FALSE(is_prefix_mask(0xff00ff00));
 }
+
+TEST_CASE("bpf paths: the decisions on a fixed nr tell which numbers behave alike") {
+  const Program p({ld(0), jump(BPF_JGE, 10, 0, 2), jump(BPF_JEQ, 12, 1, 0), ret(kAllow), ret(kDeny)});
+  const PathSummary low = explore_paths(p, fixed(3));
+  const PathSummary other_low = explore_paths(p, fixed(9));
+  const PathSummary twelve = explore_paths(p, fixed(12));
+  CHECK(low.nr_decisions == std::vector<bool>{false});
+  CHECK(other_low.nr_decisions == low.nr_decisions);
+  CHECK(twelve.nr_decisions == std::vector<bool>{true, true});
+  CHECK_FALSE(low.nr_as_value);
+  // Returning nr (ret a) makes its value matter.
+  const Program ret_nr({ld(0), BPF_STMT(BPF_RET | BPF_A, 0)});
+  CHECK(explore_paths(ret_nr, fixed(3)).nr_as_value);
+}

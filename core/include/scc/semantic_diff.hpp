@@ -115,7 +115,7 @@ struct SyscallDifference {
   WordSet numbers;
   std::string name;  // "" for unknown numbers
   std::vector<Region> regions;  // sorted, at most DiffOptions::max_regions
-  std::size_t regions_omitted = 0;
+  std::size_t regions_omitted = 0;  // not listed: past max_regions, or past 20000 before merging
   bool proven = true;  // the regions are all the inputs that differ
 };
 
