@@ -49,6 +49,13 @@
 //  - a product above max_evaluations_per_syscall: that many random cells
 //    (seeded: the output is deterministic).
 //
+// Cost. Numbers on which every program takes the same decisions (the same
+// outcome of each comparison on nr, and nr used for nothing else) get the
+// same verdicts for every argument, so they share one comparison; a linear
+// or tree program thus costs one comparison per distinct path, not per
+// number. Cells that differ whatever one word is collapse to "any" before
+// regions are spelled out (at most 20000 per number before merging).
+//
 // Differences are reported per (arch, nr) as regions: sets of argument values
 // (64-bit, as a pair of 32-bit halves) with the verdicts of A and B. Cells
 // with the same verdict pair are merged into larger regions where they are
