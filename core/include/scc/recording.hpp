@@ -29,4 +29,9 @@ struct Recording {
   std::map<Arch, std::map<std::string, RecordedSyscall>> syscalls;
 };
 
+// The union of two recordings: per arch and name, counts add up and the
+// argument values of each index are joined.
+void merge_into(Recording& into, const Recording& from);
+Recording merge(const Recording& a, const Recording& b);
+
 }  // namespace scc
