@@ -50,13 +50,6 @@ void add_profile_options(CLI::App& cmd, ProfileOptions& options) {
   cmd.add_option("--name", options.name, "The profile to use from a stream of several SPO objects");
 }
 
-Arch native_arch_of(Arch arch) {
-  for (Arch native : {Arch::X86_64, Arch::Aarch64})
-    for (Arch sub : default_sub_arches(native))
-      if (sub == arch) return native;
-  return arch;
-}
-
 std::optional<Target> make_target(const ProfileOptions& options, Arch arch, const std::string& command) {
   Target target = default_target();
   target.arch = arch;

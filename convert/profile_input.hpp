@@ -31,9 +31,8 @@ struct ProfileOptions {
 void add_profile_options(CLI::App& cmd, ProfileOptions& options);
 
 // The arch a profile is resolved for when a call or target of `arch` is
-// meant: a companion arch stands for its native one (x86, x32 -> x86_64;
-// arm -> aarch64), as the native machine runs them.
-Arch native_arch_of(Arch arch);
+// meant is scc::native_arch_of(arch) (arch.hpp): a companion arch stands for
+// its native one, as the native machine runs them.
 
 // The target for resolving: `arch`, the bounding set, the kernel. Prints a
 // usage error and returns nullopt when --caps or --kernel is bad.

@@ -93,4 +93,11 @@ std::span<const Arch> default_sub_arches(Arch arch) {
   }
 }
 
+Arch native_arch_of(Arch arch) {
+  for (Arch native : {Arch::X86_64, Arch::Aarch64})
+    for (Arch sub : default_sub_arches(native))
+      if (sub == arch) return native;
+  return arch;
+}
+
 }  // namespace scc

@@ -54,4 +54,9 @@ Arch native_arch();
 // (x86_64 -> x86, x32; aarch64 -> arm), in that order.
 std::span<const Arch> default_sub_arches(Arch arch);
 
+// The native arch whose default_sub_arches() hold `arch` (x86, x32 ->
+// x86_64; arm -> aarch64), or `arch` itself: the machine that runs a call
+// of `arch`.
+Arch native_arch_of(Arch arch);
+
 }  // namespace scc
