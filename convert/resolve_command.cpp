@@ -1,7 +1,9 @@
 // seccomp-convert resolve: a conditional Docker profile + a target (arch,
 // capability set, kernel) -> the flat OCI linux.seccomp that docker would
-// give a container, printed or written atomically.
+// give a container (--format oci), or the same profile as an SPO
+// SeccompProfile object in YAML (--format spo), printed or written atomically.
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -15,6 +17,7 @@
 #include "scc/oci_json.hpp"
 #include "scc/read.hpp"
 #include "scc/resolve.hpp"
+#include "scc/spo_object.hpp"
 
 namespace scc::convert {
 namespace {
@@ -30,6 +33,8 @@ struct ResolveOptions {
   std::string input_format;
   std::optional<std::string> name;
   std::string output;
+  std::string format = "oci";
+  std::optional<std::string> spo_name;
 };
 
 void usage_error(const std::string& message) {
@@ -140,8 +145,27 @@ std::optional<Document> read_profile_document(const ResolveOptions& o, std::opti
   return std::move(document.value);
 }
 
-int write_output(const ResolveOptions& o, const Profile& profile) {
-  std::string text = to_oci_json_text(profile);
+// metadata.name of an SPO object: --spo-name, else the input's own SPO name,
+// else the file name without its extension ("profile" for standard input).
+std::string spo_name(const ResolveOptions& o, const Profile& original) {
+  if (o.spo_name) return *o.spo_name;
+  if (!original.name.empty()) return original.name;
+  if (o.profile == "-") return "profile";
+  return std::filesystem::path(o.profile).stem().string();
+}
+
+// The text for --format; nullopt (after printing why) when SPO cannot hold the profile.
+std::optional<std::string> render(const ResolveOptions& o, const Document& document,
+                                  const Profile& original, const Profile& flat) {
+  if (o.format != "spo") return to_oci_json_text(flat);
+  auto object = to_spo_object(flat, spo_name(o, original));
+  document.positions.locate(object.diagnostics);
+  print_diagnostics(std::cerr, display_name(o.profile), object.diagnostics);
+  if (!object.ok()) return std::nullopt;
+  return to_yaml_text(*object.value);
+}
+
+int write_output(const ResolveOptions& o, const std::string& text) {
   if (o.output.empty() || o.output == "-") {
     std::cout << text << std::flush;
     return std::cout ? kExitOk : kExitProblems;
@@ -167,7 +191,9 @@ int run_resolve(const ResolveOptions& o) {
   document->positions.locate(resolved.diagnostics);
   print_diagnostics(std::cerr, display_name(o.profile), resolved.diagnostics);
   if (!resolved.ok()) return kExitProblems;
-  return write_output(o, *resolved.value);
+  auto text = render(o, *document, *profile, *resolved.value);
+  if (!text) return kExitProblems;
+  return write_output(o, *text);
 }
 
 }  // namespace
@@ -189,6 +215,13 @@ void add_resolve_command(CLI::App& app, int& exit_code) {
                   "Force the dialect: docker, containers-common, oci, oci-config, spo");
   cmd->add_option("--name", o->name, "The profile to resolve from a stream of several SPO objects");
   cmd->add_option("-o,--output", o->output, "Write to this file (atomically) instead of standard output");
+  cmd->add_option("--format", o->format,
+                  "oci: the flat OCI linux.seccomp as JSON (default); spo: a Security Profiles "
+                  "Operator SeccompProfile object (" + std::string(kSpoApiVersion) + ") in YAML")
+      ->check(CLI::IsMember({"oci", "spo"}));
+  cmd->add_option("--spo-name", o->spo_name,
+                  "metadata.name of the SPO object (default: the input's SPO name, else the file "
+                  "name without its extension)");
   cmd->callback([o, &exit_code] { exit_code = run_resolve(*o); });
 }
 
