@@ -30,7 +30,9 @@ struct Recording {
 };
 
 // The union of two recordings: per arch and name, counts add up and the
-// argument values of each index are joined.
+// argument values of each index are joined. A name seen on both sides with
+// argument values on one side only gets none (its arguments were not
+// recorded on the other side, so any value may be needed).
 void merge_into(Recording& into, const Recording& from);
 Recording merge(const Recording& a, const Recording& b);
 
