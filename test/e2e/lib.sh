@@ -184,7 +184,8 @@ EOF
 }
 
 # Make a bundle at $E2E_TMP/bundle-N from `runc spec`, in E2E_BUNDLE. SECCOMP is a file
-# holding an OCI linux.seccomp object, or "" for none; the rest is process.args.
+# holding an OCI linux.seccomp object, or "" for none; the rest is process.args. The jq
+# filter in E2E_SPEC_EDIT, when set, edits the config last.
 e2e_oci_bundle() {
   local seccomp=$1 b spec args a i=0
   local named=()
@@ -206,6 +207,11 @@ e2e_oci_bundle() {
   if [ -n "$seccomp" ]; then
     spec=$(jq --slurpfile s "$seccomp" '.linux.seccomp = $s[0]' <<<"$spec") ||
       e2e_die "$seccomp is not JSON"
+  fi
+  # E2E_SPEC_EDIT: an optional jq filter applied last, for tests that need more than
+  # seccomp and args (mounts, namespaces, noNewPrivileges).
+  if [ -n "${E2E_SPEC_EDIT:-}" ]; then
+    spec=$(jq "$E2E_SPEC_EDIT" <<<"$spec") || e2e_die "jq failed on E2E_SPEC_EDIT"
   fi
   printf '%s\n' "$spec" >"$b/config.json"
   E2E_BUNDLE=$b
