@@ -23,39 +23,31 @@ PROFILE_FILE=$E2E_DIR/../../profiles/$PROFILE.json
 CLONE_NEWUSER=0x10000000
 PORT=0
 
-# A bundle for ARGS with PROFILE resolved into linux.seccomp, the host's network
-# namespace (the servers listen on its loopback), a tmpfs at /tmp, the host's /usr read-only when
-# WITH_USR=1, and noNewPrivileges NNP (true|false).
-profile_bundle() {
-  local nnp=$1 spec
-  shift
-  e2e_oci_bundle "" "$@"
-  "$SCC_CONVERT_BIN" resolve "$PROFILE_FILE" --config "$E2E_BUNDLE/config.json" \
-    -o "$E2E_BUNDLE/seccomp.json" 2>"$E2E_TMP/last.err" ||
+# PROFILE resolved by `seccomp-convert resolve --config` for the config.json `runc spec`
+# writes (the bounding set of every bundle here), in $E2E_TMP/seccomp.json.
+resolve_profile() {
+  mkdir -p "$E2E_TMP/spec"
+  runc spec --bundle "$E2E_TMP/spec" || e2e_die "runc spec failed"
+  "$SCC_CONVERT_BIN" resolve "$PROFILE_FILE" --config "$E2E_TMP/spec/config.json" \
+    -o "$E2E_TMP/seccomp.json" 2>"$E2E_TMP/last.err" ||
     e2e_die "seccomp-convert resolve $PROFILE failed: $(cat "$E2E_TMP/last.err")"
-  spec=$(jq --slurpfile s "$E2E_BUNDLE/seccomp.json" --argjson nnp "$nnp" --arg usr "${WITH_USR:-0}" '
-      .linux.seccomp = $s[0] | .process.noNewPrivileges = $nnp
-      | .linux.namespaces |= map(select(.type != "network"))
-      | .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]}]
-      | if $usr == "1" then .mounts += [{destination: "/usr", type: "bind", source: "/usr",
-          options: ["rbind", "ro", "nosuid", "nodev"]}] else . end' "$E2E_BUNDLE/config.json") ||
-    e2e_die "jq on $E2E_BUNDLE/config.json failed"
-  printf '%s\n' "$spec" >"$E2E_BUNDLE/config.json"
 }
 
-# Run ARGS under PROFILE with noNewPrivileges NNP; E2E_OUT, E2E_RC as e2e_capture sets them.
+# Run ARGS under the resolved PROFILE with noNewPrivileges NNP (true|false), in the host's
+# network namespace (the servers listen on its loopback), a tmpfs at /tmp, and the host's
+# /usr read-only when WITH_USR=1. E2E_OUT and E2E_RC as e2e_capture sets them.
 profile_run() {
-  local nnp=$1 id rt=()
+  local nnp=$1
   shift
-  case "$RUNTIME" in
-    runc) e2e_require_cmd runc; rt=(runc --root "$E2E_TMP/state-runc") ;;
-    crun) e2e_install_crun_wrapper; rt=("$E2E_CRUN" --root "$E2E_TMP/state-crun") ;;
-    *) e2e_die "unknown OCI runtime $RUNTIME" ;;
-  esac
-  profile_bundle "$nnp" "$@"
-  id=sccp-$$-$E2E_SEQ
-  e2e_defer "${rt[*]} delete -f $id"
-  e2e_capture "${rt[@]}" run --bundle "$E2E_BUNDLE" "$id"
+  E2E_SPEC_EDIT=".process.noNewPrivileges = $nnp
+      | .linux.namespaces |= map(select(.type != \"network\"))
+      | .mounts += [{destination: \"/tmp\", type: \"tmpfs\", source: \"tmpfs\", options: [\"nosuid\", \"nodev\"]}]"
+  if [ "${WITH_USR:-0}" = 1 ]; then
+    E2E_SPEC_EDIT+=" | .mounts += [{destination: \"/usr\", type: \"bind\", source: \"/usr\",
+      options: [\"rbind\", \"ro\", \"nosuid\", \"nodev\"]}]"
+  fi
+  e2e_oci_run "$RUNTIME" "$E2E_TMP/seccomp.json" "$@"
+  E2E_SPEC_EDIT=""
 }
 
 # A free TCP port on the host's loopback, in PORT.
@@ -170,6 +162,7 @@ main() {
   # the merged-/usr links.
   ln -sfn usr/lib "$E2E_ROOTFS/lib" && ln -sfn usr/lib64 "$E2E_ROOTFS/lib64" ||
     e2e_die "could not link lib and lib64 in the rootfs"
+  resolve_profile
   check_workloads
   check_denials
   e2e_finish
