@@ -80,6 +80,22 @@ errno EINVAL
 ok fd
 ok 0" "$E2E_OUT"
 
+  # The flattened file is resolved for docker's default capabilities: --cap-add SYS_ADMIN
+  # does not open runtime-default's CAP_SYS_ADMIN group (unshare, clone3). The unflattened
+  # profile named per container is resolved by docker for that container's capabilities.
+  docker_run --cap-add SYS_ADMIN
+  e2e_expect "docker run --cap-add SYS_ADMIN under the daemon-wide flattened profile: still EPERM and ENOSYS" "errno EPERM
+errno EPERM
+errno ENOSYS
+ok fd
+ok 0" "$E2E_OUT"
+  docker_run --cap-add SYS_ADMIN --security-opt "seccomp=$PROFILES_SRC/runtime-default.json"
+  e2e_expect "docker run --cap-add SYS_ADMIN --security-opt seccomp=runtime-default.json: docker resolves the CAP_SYS_ADMIN group" "errno EPERM
+ok 0
+errno EINVAL
+ok fd
+ok 0" "$E2E_OUT"
+
   docker_run --runtime seccomp-hook -e SECCOMP_HOOK_PROFILE=strict
   e2e_expect "docker run --runtime seccomp-hook -e SECCOMP_HOOK_PROFILE=strict: strict's verdicts" "errno EPERM
 errno EPERM
