@@ -3,6 +3,11 @@
 # `cmake --install --prefix /usr` places (deploy/CMakeLists.txt), so the configuration is
 # /etc/seccomp-hook/config.json, a conffile: `dpkg -r` keeps it when the administrator
 # changed it, `dpkg --purge` removes it. The dependencies come from dpkg-shlibdeps.
+#
+# cpack packages what is built and does not build the whole tree first (the install does
+# not depend on `all`): build seccomp-convert, seccomp-hook and scc_man_pages (or
+# everything) before running it.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME seccomp-hook)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -18,7 +23,9 @@ containerd and ECS on EC2.")
 # Install with DESTDIR and the real prefix, so that the files written at install time
 # (hooks.d entries, config.json) name /usr and /etc, not CPack's staging directory.
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_INSTALL_PREFIX /usr)
 set(CPACK_SET_DESTDIR ON)
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
