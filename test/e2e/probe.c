@@ -5,6 +5,9 @@
  *   probe NR [ARG...]        raw syscall NR with up to 6 64-bit arguments (decimal or 0x hex)
  *   probe int80 NR [ARG...]  the same through the i386 `int $0x80` gate (x86_64 only)
  *   probe threads            start one pthread through glibc (clone3 or clone) and join it
+ *   probe thread NR [ARG...] the raw syscall NR made by a second thread, which the main
+ *                            thread joins: `thread killed` when that thread died inside it
+ *                            (SECCOMP_RET_KILL_THREAD), else the thread's result
  *
  * Output is exactly one line: `ok <retval>` or `errno <NAME>` (for example `errno EPERM`).
  * Exit status: 0 when a result was printed, 2 on a usage error, 3 when threads failed. */
@@ -20,7 +23,7 @@
 enum { MAX_ARGS = 6 };
 
 static int usage(void) {
-  fputs("usage: probe NR [ARG...] | probe int80 NR [ARG...] | probe threads\n", stderr);
+  fputs("usage: probe NR [ARG...] | probe int80 NR [ARG...] | probe threads | probe thread NR [ARG...]\n", stderr);
   return 2;
 }
 
@@ -102,6 +105,37 @@ static int run_int80(int argc, char **argv) {
 
 static void *thread_body(void *arg) { return arg; }
 
+struct thread_call {
+  long nr;
+  unsigned long long args[MAX_ARGS];
+  long ret;
+  int done;
+};
+
+static void *thread_call_body(void *arg) {
+  struct thread_call *c = arg;
+  long ret = syscall(c->nr, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4], c->args[5]);
+  c->ret = ret == -1 ? -(long)errno : ret;
+  c->done = 1;
+  return NULL;
+}
+
+/* The main thread survives a syscall that kills only the calling thread. */
+static int run_in_thread(int argc, char **argv) {
+  struct thread_call c = {0};
+  pthread_t thread;
+  if (parse_call(argc, argv, &c.nr, c.args) != 0) return usage();
+  if (pthread_create(&thread, NULL, thread_call_body, &c) != 0 || pthread_join(thread, NULL) != 0) {
+    puts("error thread");
+    return 3;
+  }
+  if (!c.done) {
+    puts("thread killed");
+    return fflush(stdout) == 0 ? 0 : 1;
+  }
+  return report(c.ret);
+}
+
 /* glibc 2.34+ starts threads with clone3 and falls back to clone only on ENOSYS, which is
  * what a profile must answer for clone3 if threads are to work. */
 static int run_threads(void) {
@@ -126,5 +160,6 @@ int main(int argc, char **argv) {
   if (argc < 2) return usage();
   if (strcmp(argv[1], "threads") == 0) return argc == 2 ? run_threads() : usage();
   if (strcmp(argv[1], "int80") == 0) return run_int80(argc - 2, argv + 2);
+  if (strcmp(argv[1], "thread") == 0) return run_in_thread(argc - 2, argv + 2);
   return run_native(argc - 1, argv + 1);
 }

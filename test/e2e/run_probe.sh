@@ -200,6 +200,13 @@ cat >"$E2E_TMP/kill-getppid.json" <<'JSON'
 JSON
 expect "KILL_PROCESS on getppid kills the probe with SIGSYS" "$SIGSYS" "$E2E_TMP/kill-getppid.json" 110
 expect_ok "other calls under that profile work" "$E2E_TMP/kill-getppid.json" 102
+expect "KILL_PROCESS on getppid in a second thread kills the whole process" "$SIGSYS" "$E2E_TMP/kill-getppid.json" thread 110
+# SCMP_ACT_KILL is KILL_THREAD (the validator notes it): the main thread lives on.
+cat >"$E2E_TMP/kill-thread.json" <<'JSON'
+{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getppid"],"action":"SCMP_ACT_KILL"}]}
+JSON
+expect "SCMP_ACT_KILL on getppid kills only the thread that calls it" "thread killed
+exit 0" "$E2E_TMP/kill-thread.json" thread 110
 
 # A deny-list: ioctl(TIOCSTI) denied by an EQ on its 32-bit cmd (CVE-2019-7303), mseal
 # (unknown to libseccomp 2.5.4) denied, getpid traced (no tracer: ENOSYS).
