@@ -7,6 +7,7 @@
 # deploy.kubernetes.manifests checks that the committed profiles-configmap.yaml is exactly
 # what this script prints, so run it again whenever a profile changes.
 set -euo pipefail
+export LC_ALL=C # the key order must not depend on the locale
 
 dir=${1:-$(cd "$(dirname "$0")/../../profiles" && pwd)}
 
