@@ -7,7 +7,7 @@
 namespace scc {
 namespace {
 
-constexpr std::array<std::pair<Code, std::string_view>, 80> kCodes{{
+constexpr std::array<std::pair<Code, std::string_view>, 82> kCodes{{
     {Code::InputEmpty, "input-empty"},
     {Code::InputTooLarge, "input-too-large"},
     {Code::InputNotUtf8, "input-not-utf8"},
@@ -88,6 +88,8 @@ constexpr std::array<std::pair<Code, std::string_view>, 80> kCodes{{
     {Code::CacheUnusable, "cache-unusable"},
     {Code::CacheEntryInvalid, "cache-entry-invalid"},
     {Code::FilterMismatch, "filter-mismatch"},
+    {Code::LogSyntax, "log-syntax"},
+    {Code::MergeConflict, "merge-conflict"},
 }};
 
 Diagnostic make(Severity s, Code c, std::string p, std::string m, std::string h) {

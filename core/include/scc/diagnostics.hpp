@@ -106,6 +106,9 @@ enum class Code {
   CacheUnusable,        // "cache-unusable": the program cache is skipped (missing, read-only, unsafe)
   CacheEntryInvalid,    // "cache-entry-invalid": a cache entry failed verification
   FilterMismatch,       // "filter-mismatch": a live filter does not do what the profile says
+  // recording (strace logs, merge)
+  LogSyntax,            // "log-syntax": a line of a recorder's log that does not parse
+  MergeConflict,        // "merge-conflict": the same syscall gets different actions from two profiles
 };
 
 std::string_view diagnostic_code_name(Code code);
