@@ -139,6 +139,36 @@ e2e_expect "... naming the installed profile directories" 1 \
   "$(grep -c '/etc/seccomp-hook/profiles.*/usr/share/seccomp-hook/profiles' "$E2E_TMP/last.err")"
 e2e_expect "... the container never ran" "" "$E2E_OUT"
 
+# A profile of the administrator's in /etc/seccomp-hook/profiles (looked up first):
+# runtime-default with mkdirat denied by EACCES, so provably stricter than the default
+# and selectable by annotation. EACCES can only come from it (NULL path: EFAULT otherwise).
+NR_MKDIRAT=258
+ADMIN_PROFILE=/etc/seccomp-hook/profiles/e2e-deny13.json
+e2e_defer "rm -f $ADMIN_PROFILE"
+jq '.syscalls[0].names -= ["mkdirat"] | .syscalls += [{names: ["mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 13}]' \
+  /usr/share/seccomp-hook/profiles/runtime-default.json >"$ADMIN_PROFILE" || e2e_die "jq on runtime-default failed"
+chmod 0644 "$ADMIN_PROFILE"
+hooked_bundle
+jq --arg n "$NR_MKDIRAT" '.annotations["seccomp-hook.profile"] = "e2e-deny13" | .process.args = ["probe", $n, "-100", "0", "0"]' \
+  "$E2E_BUNDLE/config.json" >"$E2E_TMP/c.json" && mv "$E2E_TMP/c.json" "$E2E_BUNDLE/config.json"
+run_hooked selected
+e2e_expect "hooked runc, annotation e2e-deny13 (from /etc/seccomp-hook/profiles): mkdirat gets EACCES" \
+  "errno EACCES" "$E2E_OUT"
+
+# podman with the installed hooks.d directory (precreate, createRuntime, poststart), its
+# storage and configuration private to this test (lib.sh).
+e2e_podman_setup runc
+PODMAN_CMD="probe $NR_MKDIRAT -100 0 0; probe $NR_UNSHARE $CLONE_NEWUSER"
+e2e_capture podman --hooks-dir "$HOOKS_D" run --rm --annotation seccomp-hook.profile=e2e-deny13 \
+  "localhost/$E2E_IMAGE:latest" sh -c "$PODMAN_CMD"
+e2e_expect "podman with the installed hooks.d, annotation e2e-deny13" \
+  "$(printf 'errno EACCES\nerrno EPERM')" "$E2E_OUT"
+e2e_capture podman --hooks-dir "$HOOKS_D" run --rm "localhost/$E2E_IMAGE:latest" sh -c "$PODMAN_CMD"
+e2e_expect "podman with the installed hooks.d, no annotation: runtime-default" \
+  "$(printf 'errno EFAULT\nerrno EPERM')" "$E2E_OUT"
+podman rm -a -f -t 0 >/dev/null 2>&1
+rm -f "$ADMIN_PROFILE"
+
 # --- change the conffile, remove ----------------------------------------------------------------
 jq '.deadlineMs = 3000' /etc/seccomp-hook/config.json >"$E2E_TMP/changed.json" || e2e_die "jq on the config failed"
 cat "$E2E_TMP/changed.json" >/etc/seccomp-hook/config.json
