@@ -94,8 +94,6 @@ class Install(unittest.TestCase):
                 "/usr/share/man/man8/seccomp-hook.8.gz": rw,
                 "/etc/seccomp-hook/config.json": rw, "/etc/seccomp-hook/profiles/": rx,
                 "/usr/share/doc/seccomp-hook/README.md": rw,
-                "/usr/share/doc/seccomp-hook/examples/docker/daemon.json": rw,
-                "/usr/share/doc/seccomp-hook/examples/docker/daemon-ecs.json": rw,
                 "/usr/share/doc/seccomp-hook/examples/docker/seccomp-hook-runc": rx,
                 "/usr/share/doc/seccomp-hook/examples/runc-crun/config-hooks.json": rw,
                 "/usr/share/doc/seccomp-hook/examples/kubernetes/README.md": rw,
@@ -106,6 +104,8 @@ class Install(unittest.TestCase):
             want["/usr/share/seccomp-hook/schema/" + n] = rw
         for n in names("deploy/hooks.d", ".json"):
             want["/usr/share/containers/oci/hooks.d/" + n] = rw
+        for n in names("deploy/docker", ".json"):
+            want["/usr/share/doc/seccomp-hook/examples/docker/" + n] = rw
         for n in names("deploy/kubernetes", ".yaml"):
             want["/usr/share/doc/seccomp-hook/examples/kubernetes/" + n] = rw
         for n in names("deploy/kubernetes/examples", ".yaml"):

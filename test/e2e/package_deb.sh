@@ -170,8 +170,16 @@ podman rm -a -f -t 0 >/dev/null 2>&1
 rm -f "$ADMIN_PROFILE"
 
 # --- change the conffile, remove ----------------------------------------------------------------
-jq '.deadlineMs = 3000' /etc/seccomp-hook/config.json >"$E2E_TMP/changed.json" || e2e_die "jq on the config failed"
+# The change: the program cache in /var/cache/seccomp-hook (the directory docs/hook.md
+# suggests), which a hooked container then creates and the package's postrm removes.
+jq '.cacheDir = "/var/cache/seccomp-hook"' /etc/seccomp-hook/config.json >"$E2E_TMP/changed.json" ||
+  e2e_die "jq on the config failed"
 cat "$E2E_TMP/changed.json" >/etc/seccomp-hook/config.json
+e2e_defer "rm -rf /var/cache/seccomp-hook"
+hooked_bundle
+run_hooked cached
+e2e_expect "hooked runc with the changed config: unshare denied" "$(printf 'errno EPERM\nSeccomp:\t2')" "$E2E_OUT"
+e2e_expect "the hook created its cache directory" "700" "$(stat -c %a /var/cache/seccomp-hook 2>&1)"
 e2e_capture dpkg -r "$PKG"
 e2e_expect "dpkg -r exits 0" 0 "$E2E_RC"
 printf '%s\n' "--- dpkg -r" "$E2E_OUT"
@@ -179,11 +187,12 @@ e2e_expect "after dpkg -r only the conffile is left" "rc " "$(status_of)"
 e2e_expect "after dpkg -r nothing of the package is left but the changed conffile and its directory" \
   "$(printf '%s\n' /etc/seccomp-hook /etc/seccomp-hook/config.json)" "$(left_behind)"
 e2e_expect "the changed conffile keeps the change" "$(cat "$E2E_TMP/changed.json")" "$(cat /etc/seccomp-hook/config.json)"
+e2e_expect "dpkg -r removed the cache directory (postrm)" absent \
+  "$([ -e /var/cache/seccomp-hook ] && echo present || echo absent)"
 
 e2e_capture dpkg --purge "$PKG"
 e2e_expect "dpkg --purge exits 0" 0 "$E2E_RC"
 printf '%s\n' "--- dpkg --purge" "$E2E_OUT"
 e2e_expect "after dpkg --purge the package is unknown" none "$(status_of)"
 e2e_expect "after dpkg --purge nothing of the package is left" "" "$(left_behind)"
-e2e_expect "no cache directory is left" absent "$([ -e /var/cache/seccomp-hook ] && echo present || echo absent)"
 e2e_finish
