@@ -43,9 +43,13 @@ run_install() {
 dest_listing() { (cd "$DEST" && find . -mindepth 1 -printf '%P %m\n' | sort); }
 
 # --- install into an empty root ----------------------------------------------------------
+# As the DaemonSet runs it: uid 0 with no capabilities at all and no_new_privs (root owns
+# the kubelet's directory, so writing there needs none).
 mapfile -t SHIPPED < <(cd "$PROFILES" && ls -1 -- *.json | sort)
 [ ${#SHIPPED[@]} -ge 1 ] || e2e_die "no shipped profiles in $PROFILES"
-run_install --source "$PROFILES"
+e2e_require_cmd setpriv
+E2E_OUT=$(setpriv --nnp --inh-caps=-all --bounding-set=-all -- bash "$INSTALL" --root "$ROOT" \
+  --convert "$CONVERT" --source "$PROFILES" 2>&1) && E2E_RC=0 || E2E_RC=$?
 e2e_expect "first install exits 0" 0 "$E2E_RC"
 e2e_expect "first install summary" \
   "install-profiles: $DEST: ${#SHIPPED[@]} written, 0 unchanged, 0 removed (arch $ARCH)" \
@@ -100,6 +104,28 @@ run_install --source "$PROFILES"
 e2e_expect "reinstalling the shipped set: exit 0" 0 "$E2E_RC"
 e2e_expect "reinstalling the shipped set: the listing is back" \
   "$(printf '%s 644\n' "${SHIPPED[@]}")" "$(dest_listing)"
+
+# --- --watch: the DaemonSet's loop -----------------------------------------------------------
+# Ready after the first round; a profile added to the source appears within a round or
+# two; SIGTERM ends it with status 0.
+READY=$E2E_TMP/ready
+cp "$PROFILES"/*.json "$SRC/"
+bash "$INSTALL" --root "$ROOT" --convert "$CONVERT" --source "$SRC" --watch 1 --ready-file "$READY" \
+  2>"$E2E_TMP/watch.log" &
+WATCH_PID=$!
+e2e_defer "kill $WATCH_PID"
+for ((i = 0; i < 100; i++)); do [ -e "$READY" ] && break; sleep 0.1; done
+e2e_expect "--watch: the ready file appears after the first install" present "$([ -e "$READY" ] && echo present)"
+cp "$SRC/strict.json" "$SRC/strict2.json"
+for ((i = 0; i < 50; i++)); do [ -e "$DEST/strict2.json" ] && break; sleep 0.1; done
+e2e_expect "--watch: a profile added to the source is installed" "$(cat "$DEST/strict.json")" \
+  "$(cat "$DEST/strict2.json" 2>&1)"
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID" && rc=0 || rc=$?
+e2e_expect "--watch: SIGTERM ends it with status 0" 0 "$rc"
+rm -f "$SRC/strict2.json"
+run_install --source "$PROFILES"
+e2e_expect "after --watch: the shipped set again" "$(printf '%s 644\n' "${SHIPPED[@]}")" "$(dest_listing)"
 
 # --- usage errors ---------------------------------------------------------------------------
 run_install --source "$PROFILES" --watch 0
