@@ -160,8 +160,9 @@ CTR=(ctr -a "$CD/c.sock")
 containerd --config "$CD/config.toml" >"$CD/containerd.log" 2>&1 &
 CONTAINERD_PID=$!
 
-# Remove what this test made in its namespace, then stop the containerd it started.
-stop_containerd() {
+# Remove what this test made in its namespace (containers, image, snapshots, content)
+# and the namespace itself.
+ctr_cleanup() {
   local k
   "${CTR[@]}" -n "$NS" containers ls -q 2>/dev/null | while read -r k; do
     "${CTR[@]}" -n "$NS" tasks kill -s KILL "$k"
@@ -172,6 +173,10 @@ stop_containerd() {
     while read -r k; do "${CTR[@]}" -n "$NS" snapshots --snapshotter native rm "$k"; done
   "${CTR[@]}" -n "$NS" content ls -q 2>/dev/null | xargs -r "${CTR[@]}" -n "$NS" content rm
   "${CTR[@]}" namespaces rm "$NS" >/dev/null 2>&1 || e2e_log "containerd namespace $NS was not empty"
+}
+# Clean up, then stop the containerd this test started.
+stop_containerd() {
+  ctr_cleanup
   kill -TERM "$CONTAINERD_PID" 2>/dev/null
   wait "$CONTAINERD_PID" 2>/dev/null
 }
@@ -238,4 +243,6 @@ e2e_expect "containerd, unflattened runtime-default: mount gets through to the k
 ctr_probe "$RAW" "$NR_CLONE3" 0 0
 e2e_expect "containerd, unflattened runtime-default: clone3 gets through to the kernel" "errno EINVAL" "$E2E_OUT"
 
+ctr_cleanup
+e2e_expect "containerd: the test's namespace is removed" "" "$("${CTR[@]}" namespaces ls -q | grep -x "$NS")"
 e2e_finish
