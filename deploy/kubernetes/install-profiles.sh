@@ -163,7 +163,7 @@ install_once() {
     log "no profiles (*.json) in $SOURCE: nothing installed ($DEST is unchanged)"
     return 1
   fi
-  mkdir -p -m 0755 -- "$DEST" || { log "cannot create $DEST"; return 1; }
+  { mkdir -p -- "$DEST" && chmod 0755 -- "$DEST"; } || { log "cannot create $DEST"; return 1; }
   for name in "${names[@]}"; do
     if cmp -s -- "$STAGE/$name" "$DEST/$name"; then
       unchanged=$((unchanged + 1))

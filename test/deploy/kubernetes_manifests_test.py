@@ -98,6 +98,11 @@ class Manifests(unittest.TestCase):
             with open(os.path.join(profiles, n), encoding="utf-8") as f:
                 self.assertEqual(data[n], f.read(), n)
 
+    def test_configmap_fits_the_size_limit(self):
+        # The API server refuses a ConfigMap whose data exceeds 1 MiB.
+        size = sum(len(k.encode()) + len(v.encode()) for k, v in self.configmap[0]["data"].items())
+        self.assertLess(size, 1 << 20)
+
     def test_generator_keeps_odd_files_exact(self):
         cases = {"none.json": '{"a": 1}', "one.json": '{"a": 1}\n', "two.json": '{"a": 1}\n\n',
                  "lead.json": ' {"a":\n\n  1}\n', "blank-lines.json": '{\n\n  "a": 1\n}\n'}

@@ -18,7 +18,10 @@
 e2e_init
 e2e_require_cmd containerd ctr
 CONVERT=${SCC_CONVERT_BIN:-}
-[ -n "$CONVERT" ] && [ -x "$CONVERT" ] || e2e_die "SCC_CONVERT_BIN is not set to seccomp-convert (CTest sets it)"
+if [ -z "$CONVERT" ] || [ ! -x "$CONVERT" ]; then
+  e2e_die "SCC_CONVERT_BIN is not set to seccomp-convert (CTest sets it)"
+fi
+export LC_ALL=C # one collation for globs and sort
 REPO=$(cd "$E2E_DIR/../.." && pwd)
 INSTALL=$REPO/deploy/kubernetes/install-profiles.sh
 PROFILES=$REPO/profiles
@@ -45,7 +48,8 @@ dest_listing() { (cd "$DEST" && find . -mindepth 1 -printf '%P %m\n' | sort); }
 # --- install into an empty root ----------------------------------------------------------
 # As the DaemonSet runs it: uid 0 with no capabilities at all and no_new_privs (root owns
 # the kubelet's directory, so writing there needs none).
-mapfile -t SHIPPED < <(cd "$PROFILES" && ls -1 -- *.json | sort)
+SHIPPED=()
+for p in "$PROFILES"/*.json; do [ -e "$p" ] && SHIPPED+=("$(basename "$p")"); done
 [ ${#SHIPPED[@]} -ge 1 ] || e2e_die "no shipped profiles in $PROFILES"
 e2e_require_cmd setpriv
 E2E_OUT=$(setpriv --nnp --inh-caps=-all --bounding-set=-all -- bash "$INSTALL" --root "$ROOT" \
@@ -63,6 +67,20 @@ for p in "${SHIPPED[@]}"; do
     "$(jq 'has("archMap") or any(.syscalls[]?; has("includes") or has("excludes"))' "$DEST/$p")"
 done
 e2e_expect "the directory is mode 0755" 755 "$(stat -c %a "$DEST")"
+
+# --- another architecture: an aarch64 node -------------------------------------------------
+ROOT_A64=$E2E_TMP/node-aarch64
+mkdir -p "$ROOT_A64"
+E2E_OUT=$(bash "$INSTALL" --root "$ROOT_A64" --convert "$CONVERT" --source "$PROFILES" --arch aarch64 2>&1) &&
+  E2E_RC=0 || E2E_RC=$?
+e2e_expect "--arch aarch64: exit 0" 0 "$E2E_RC"
+A64=$ROOT_A64/var/lib/kubelet/seccomp/seccomp-hook
+for p in "${SHIPPED[@]}"; do
+  e2e_expect "--arch aarch64: $p is resolve --arch aarch64's output" \
+    "$("$CONVERT" resolve --arch aarch64 "$PROFILES/$p" 2>/dev/null)" "$(cat "$A64/$p")"
+done
+e2e_expect "--arch aarch64: runtime-default targets aarch64 first" SCMP_ARCH_AARCH64 \
+  "$(jq -r '.architectures[0]' "$A64/runtime-default.json")"
 
 # --- a second run writes nothing ----------------------------------------------------------
 inode_before=$(stat -c %i "$DEST/runtime-default.json")
@@ -175,6 +193,7 @@ ctr_cleanup() {
   "${CTR[@]}" namespaces rm "$NS" >/dev/null 2>&1 || e2e_log "containerd namespace $NS was not empty"
 }
 # Clean up, then stop the containerd this test started.
+# shellcheck disable=SC2317  # run by the EXIT trap (e2e_defer)
 stop_containerd() {
   ctr_cleanup
   kill -TERM "$CONTAINERD_PID" 2>/dev/null

@@ -12,13 +12,14 @@
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
-PKG=seccomp-hook
+PKG="seccomp-hook"
 e2e_init
 e2e_require_cmd dpkg dpkg-deb dpkg-query runc
 BUILD=${SCC_BUILD_DIR:-}
 CPACK=${SCC_CPACK:-cpack}
-[ -n "$BUILD" ] && [ -f "$BUILD/CPackConfig.cmake" ] ||
+if [ -z "$BUILD" ] || [ ! -f "$BUILD/CPackConfig.cmake" ]; then
   e2e_die "SCC_BUILD_DIR must name a configured build tree (CTest sets it)"
+fi
 [ "$(uname -m)" = x86_64 ] || e2e_skip "the probe numbers below are for x86_64"
 
 # The package's dpkg status (ii, rc, ...), or "none" when dpkg does not know it.
