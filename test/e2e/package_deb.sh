@@ -95,6 +95,16 @@ e2e_expect "installed seccomp-convert explains clone3" 1 "$(grep -c 'ERRNO(38)' 
 e2e_expect "man finds seccomp-convert(1)" /usr/share/man/man1/seccomp-convert.1.gz "$(man -w seccomp-convert 2>/dev/null)"
 e2e_expect "man finds seccomp-hook(8)" /usr/share/man/man8/seccomp-hook.8.gz "$(man -w 8 seccomp-hook 2>/dev/null)"
 
+# The DaemonSet's command as the image runs it: the installed installer with its defaults
+# (source /usr/share/seccomp-hook/profiles, seccomp-convert from PATH = /usr/bin).
+mkdir -p "$E2E_TMP/node"
+E2E_OUT=$(env PATH=/usr/bin:/bin /usr/libexec/seccomp-hook/install-profiles.sh --root "$E2E_TMP/node" 2>&1) &&
+  E2E_RC=0 || E2E_RC=$?
+e2e_expect "the installed install-profiles.sh with its defaults: exit 0" 0 "$E2E_RC"
+e2e_expect "... installs every installed profile, flattened" \
+  "$(cd /usr/share/seccomp-hook/profiles && for p in *.json; do echo "$p $(/usr/bin/seccomp-convert resolve "$p" 2>/dev/null | sha256sum)"; done)" \
+  "$(cd "$E2E_TMP/node/var/lib/kubelet/seccomp/seccomp-hook" && for p in *.json; do echo "$p $(sha256sum <"$p")"; done)"
+
 # --- a hooked runc container from the installed paths --------------------------------------------
 # The hook entries are the installed hooks.d files' own `hook` objects (createRuntime and
 # poststart); the profile is selected by the installed wrapper with the installed config
