@@ -120,7 +120,7 @@ struct ConfigReader {
 void ConfigReader::root(const Json& object) {
   reject_unknown_keys(object, "",
                       {"profileDirs", "defaultProfile", "kubernetesRoot", "policy", "cacheDir",
-                       "crunHandover", "deadlineMs", "log"},
+                       "crunHandover", "deadlineMs", "log", "recordDir"},
                       diagnostics());
   if (const Json* dirs = member(object, "profileDirs"))
     profile_dirs(*dirs, "/profileDirs");
@@ -132,6 +132,7 @@ void ConfigReader::root(const Json& object) {
     config.kubernetes_root = absolute_path(*value, "/kubernetesRoot");
   if (const Json* value = member(object, "policy")) policy(*value, "/policy");
   if (const Json* value = member(object, "cacheDir")) config.cache_dir = absolute_path(*value, "/cacheDir");
+  if (const Json* value = member(object, "recordDir")) config.record_dir = absolute_path(*value, "/recordDir");
   bool_field(object, "", "crunHandover", config.crun_handover);
   if (const Json* value = member(object, "deadlineMs")) deadline(*value, "/deadlineMs");
   if (const Json* value = member(object, "log")) log(*value, "/log");

@@ -30,7 +30,8 @@ TEST_CASE("a full config is read with every field") {
     "cacheDir": "/var/cache/seccomp-hook",
     "crunHandover": true,
     "deadlineMs": 1500,
-    "log": "/var/log/seccomp-hook.log"
+    "log": "/var/log/seccomp-hook.log",
+    "recordDir": "/var/lib/seccomp-hook/recorded"
   })");
   REQUIRE(r.ok());
   const HookConfig& c = *r.value;
@@ -47,6 +48,7 @@ TEST_CASE("a full config is read with every field") {
   CHECK(c.crun_handover);
   CHECK(c.deadline_ms == 1500);
   CHECK(c.log == "/var/log/seccomp-hook.log");
+  CHECK(c.record_dir == std::filesystem::path("/var/lib/seccomp-hook/recorded"));
 }
 
 TEST_CASE("the smallest config takes the documented defaults") {
@@ -61,6 +63,7 @@ TEST_CASE("the smallest config takes the documented defaults") {
   CHECK_FALSE(r.value->crun_handover);
   CHECK(r.value->deadline_ms == 2000);
   CHECK(r.value->log == "stderr");
+  CHECK_FALSE(r.value->record_dir.has_value());
 }
 
 TEST_CASE("an unknown key is an error with its pointer and position and hint") {
@@ -100,6 +103,7 @@ TEST_CASE("relative paths are errors") {
   CHECK(d.pointer == "/profileDirs/1");
   CHECK(d.message == "expected an absolute path, found \"profiles\"");
   CHECK(only_error(parse_hook_config(R"({"profileDirs": [], "cacheDir": "cache"})")).pointer == "/cacheDir");
+  CHECK(only_error(parse_hook_config(R"({"profileDirs": [], "recordDir": "rec"})")).pointer == "/recordDir");
   CHECK(only_error(parse_hook_config(R"({"profileDirs": [], "log": "syslog"})")).pointer == "/log");
 }
 

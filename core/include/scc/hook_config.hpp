@@ -42,6 +42,9 @@ struct HookConfig {
   HookPolicy policy;
   std::optional<std::filesystem::path> cache_dir;  // none: compile in memory every time
   bool crun_handover = false;                      // add run.oci.seccomp_bpf_data for crun
+  // Where container recordings (annotation seccomp-hook.record=<name>) are
+  // written as <name>.json; none: recording is refused.
+  std::optional<std::filesystem::path> record_dir;
   std::uint64_t deadline_ms = 2000;                // 1..60000
   std::string log = "stderr";                      // "stderr" or an absolute file path
 };
