@@ -12,6 +12,7 @@
 #include <set>
 
 #include "arg_checks.hpp"
+#include "dispatch_tree.hpp"
 #include "enosys_horizon.hpp"
 #include "filter_layout.hpp"
 #include "rule_plan.hpp"
@@ -39,27 +40,38 @@ struct Settings {
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
+// Where an action's errno is written: `base` is the rule (or the profile for
+// the default), `key` "errnoRet" or "defaultErrnoRet", `name_key` "errno" or
+// "defaultErrno".
+struct ErrnoKeys {
+  std::string base;
+  std::string_view key;
+  std::string_view name_key;
+};
+
 // The SECCOMP_RET_* value of an action with its errno; nullopt after an error.
+// The range is the validator's (max_action_data), so `check` and the compiler
+// accept exactly the same values.
 std::optional<std::uint32_t> action_value(Action action, std::optional<std::uint64_t> errno_ret,
-                                          const std::string& errno_name,
-                                          const std::string& pointer, Diagnostics& diags) {
+                                          const std::string& errno_name, const ErrnoKeys& keys,
+                                          Diagnostics& diags) {
   std::uint64_t data = EPERM;  // runc's and crun's value when none is given
   if (action_takes_errno(action)) {
     if (errno_ret) {
       data = *errno_ret;
+      if (data > max_action_data(action)) {
+        diags.error(Code::ErrnoRange, keys.base + "/" + std::string(keys.key),
+                    action_data_range_message(action, keys.key, data));
+        return std::nullopt;
+      }
     } else if (!errno_name.empty()) {
       auto parsed = parse_errno(errno_name);
       if (!parsed) {
-        diags.error(Code::UnknownErrno, pointer, "unknown errno name " + quoted(errno_name));
+        diags.error(Code::UnknownErrno, keys.base + "/" + std::string(keys.name_key),
+                    "unknown errno name " + quoted(errno_name));
         return std::nullopt;
       }
       data = static_cast<std::uint64_t>(*parsed);
-    }
-    if (data > SECCOMP_RET_DATA) {
-      diags.error(Code::ErrnoRange, pointer,
-                  "errno " + std::to_string(data) + " does not fit the 16-bit data of a "
-                  "seccomp return value");
-      return std::nullopt;
     }
   }
   return seccomp_return(action, static_cast<std::uint16_t>(data));
@@ -121,7 +133,8 @@ std::vector<plan::InputRule> input_rules(const Profile& p, std::span<const Arch>
   std::vector<plan::InputRule> out;
   for (const SyscallRule& rule : p.syscalls) {
     plan::InputRule in{&rule, 0, true};
-    auto action = action_value(rule.action, rule.errno_ret, rule.errno_name, rule.pointer, diags);
+    auto action = action_value(rule.action, rule.errno_ret, rule.errno_name,
+                               {rule.pointer, "errnoRet", "errno"}, diags);
     in.usable = check_args(rule, diags) && action.has_value();
     in.action = action.value_or(0);
     check_names(rule, arches, diags);
@@ -165,21 +178,6 @@ Placeholders placeholders_for(const plan::ArchPlan& ap, const Settings& s) {
   return p;
 }
 
-// A conditional jump to a "ja" goes straight to the ja's target when that
-// stays within reach: one instruction less on the way to argument checks.
-void thread_jumps(std::vector<sock_filter>& code) {
-  auto final_target = [&](std::size_t t) {
-    return code[t].code == (BPF_JMP | BPF_JA) ? t + 1 + code[t].k : t;
-  };
-  for (std::size_t i = 0; i < code.size(); ++i) {
-    if (BPF_CLASS(code[i].code) != BPF_JMP || BPF_OP(code[i].code) == BPF_JA) continue;
-    for (std::uint8_t* off : {&code[i].jt, &code[i].jf}) {
-      const std::size_t t = final_target(i + 1 + *off);
-      if (t - i - 1 <= 255) *off = static_cast<std::uint8_t>(t - i - 1);
-    }
-  }
-}
-
 // Turn each placeholder return into a jump to its checks, appended in order.
 std::vector<sock_filter> link_checks(std::vector<sock_filter> body,
                                      const std::map<std::uint32_t, std::vector<sock_filter>>& checks) {
@@ -195,7 +193,7 @@ std::vector<sock_filter> link_checks(std::vector<sock_filter> body,
       body[i] = BPF_STMT(BPF_JMP | BPF_JA, static_cast<std::uint32_t>(it->second - i - 1));
   }
   for (const auto& [placeholder, code] : checks) body.insert(body.end(), code.begin(), code.end());
-  thread_jumps(body);
+  layout::thread_jumps(body);
   return body;
 }
 
@@ -294,6 +292,154 @@ Result<layout::Section> build_section(std::span<const plan::InputRule> rules, Ar
   return result;
 }
 
+// The leaves of one AUDIT_ARCH group's search, each return and each distinct
+// argument check once.
+class LeafTable {
+ public:
+  std::size_t ret(std::uint32_t action) {
+    auto [it, fresh] = rets_.try_emplace(action, leaves_.size());
+    if (fresh) leaves_.push_back({action, {}});
+    return it->second;
+  }
+  std::size_t code(std::vector<sock_filter> code) {
+    std::string key(reinterpret_cast<const char*>(code.data()), code.size() * sizeof(sock_filter));
+    auto [it, fresh] = codes_.try_emplace(std::move(key), leaves_.size());
+    if (fresh) leaves_.push_back({0, std::move(code)});
+    return it->second;
+  }
+  const std::vector<dispatch::Leaf>& leaves() const { return leaves_; }
+
+ private:
+  std::vector<dispatch::Leaf> leaves_;
+  std::map<std::uint32_t, std::size_t> rets_;
+  std::map<std::string, std::size_t> codes_;
+};
+
+// One arch of a binary-tree program: what each of its known numbers leads to.
+struct ArchLeaves {
+  Arch arch = Arch::X86_64;
+  std::map<std::uint32_t, std::size_t> by_nr;  // numbers with rules; the rest of the table: default
+};
+
+ArchLeaves arch_leaves(std::span<const plan::InputRule> rules, const plan::ArchPlan& ap,
+                       const Settings& s, LeafTable& leaves, CompiledArch& stats,
+                       Diagnostics& diags) {
+  ArchLeaves out{ap.arch, {}};
+  for (const plan::SyscallPlan& sp : ap.syscalls) {
+    if (unconditional(sp)) {
+      out.by_nr[sp.nr] = leaves.ret(sp.regions[0].action);
+      continue;
+    }
+    std::size_t terms = 0;
+    for (const plan::ActionRegion& r : sp.regions) terms += r.terms.size();
+    auto code = terms > s.max_rules_per_syscall
+                    ? std::nullopt
+                    : args::decision_code(sp, s.default_action, s.max_argument_instructions);
+    if (!code) {
+      too_complex(rules, sp, ap.arch, terms, s, diags);
+      continue;
+    }
+    out.by_nr[sp.nr] = leaves.code(std::move(*code));
+    ++stats.argument_checked;
+  }
+  stats.syscalls = ap.syscalls.size();
+  return out;
+}
+
+// The ranges of [lo, hi] for one arch: each table number its leaf (weight 1),
+// the numbers between and around them `unknown`.
+void add_ranges(std::vector<dispatch::Range>& out, std::uint32_t lo, std::uint32_t hi,
+                const ArchLeaves& arch, std::size_t default_leaf, std::size_t unknown_leaf) {
+  std::uint64_t next = lo;
+  for (const SyscallEntry& e : syscall_table(arch.arch)->entries()) {
+    if (e.number < lo || e.number > hi) continue;
+    if (e.number > next) out.push_back({static_cast<std::uint32_t>(next), e.number - 1, unknown_leaf, 0});
+    auto it = arch.by_nr.find(e.number);
+    out.push_back({e.number, e.number, it == arch.by_nr.end() ? default_leaf : it->second, 1});
+    next = std::uint64_t{e.number} + 1;
+  }
+  if (next <= hi) out.push_back({static_cast<std::uint32_t>(next), hi, unknown_leaf, 0});
+}
+
+// AUDIT_ARCH_X86_64 carries two arches: numbers with the x32 bit set are x32
+// calls, the rest x86_64 calls. A half not targeted gets the bad-arch action,
+// except 0xffffffff (-1, what a tracer sets to skip a call; it has the bit
+// set but is no x32 call), which is unknown like every other unknown number.
+std::vector<dispatch::Range> x86_64_ranges(const ArchLeaves* x64, const ArchLeaves* x32,
+                                           std::size_t default_leaf, std::size_t unknown_leaf,
+                                           std::size_t bad_leaf) {
+  std::vector<dispatch::Range> out;
+  auto half = [&](const ArchLeaves* arch, std::uint32_t lo, std::uint32_t hi) {
+    if (arch != nullptr)
+      add_ranges(out, lo, hi, *arch, default_leaf, unknown_leaf);
+    else
+      out.push_back({lo, hi, bad_leaf, 0});
+  };
+  half(x64, 0, horizon::kX32Bit - 1);
+  half(x32, horizon::kX32Bit, 0x7fffffff);
+  half(x64, 0x80000000, 0xbfffffff);
+  if (x32 != nullptr) {
+    half(x32, 0xc0000000, 0xffffffff);
+  } else {
+    out.push_back({0xc0000000, 0xfffffffe, bad_leaf, 0});
+    out.push_back({0xffffffff, 0xffffffff, unknown_leaf, 0});
+  }
+  return out;
+}
+
+// A binary-tree program: per AUDIT_ARCH value one weighted range search
+// (dispatch_tree.hpp) that holds the number dispatch, the ENOSYS horizon and
+// the x32 split at once. libseccomp is asked only for the PFC text.
+std::optional<bpf::Program> build_tree_program(std::span<const plan::InputRule> rules,
+                                               std::span<const Arch> arches, plan::Context& ctx,
+                                               const Settings& s, CompiledFilter& f,
+                                               Diagnostics& diags) {
+  const std::uint32_t unknown = s.horizon ? kEnosys : s.default_action;
+  std::map<std::uint32_t, LeafTable> tables;  // by AUDIT_ARCH value
+  std::map<Arch, ArchLeaves> by_arch;
+  for (Arch arch : arches) {
+    CompiledArch stats{arch, 0, 0, 0, 0, 0};
+    const plan::ArchPlan ap = plan::plan_arch(rules, arch, ctx);
+    by_arch[arch] = arch_leaves(rules, ap, s, tables[audit_arch(arch)], stats, diags);
+    if (s.pfc && !diags.has_errors()) {
+      CompiledArch ignored = stats;
+      horizon::Plan hp;
+      if (s.horizon) hp = horizon::plan(*syscall_table(arch), s.max_tree_hole_run);
+      auto body = build_body(rules, ap, hp.body, s, ignored, f.pfc);
+      if (!body.value) diags.append(body.diagnostics);
+    }
+    f.per_arch.push_back(stats);
+  }
+  if (diags.has_errors()) return std::nullopt;
+  std::vector<layout::Group> groups;
+  for (auto& [audit, leaves] : tables) {
+    const std::size_t default_leaf = leaves.ret(s.default_action);
+    const std::size_t unknown_leaf = leaves.ret(unknown);
+    std::vector<dispatch::Range> ranges;
+    Arch first = Arch::X86_64;
+    if (audit == audit_arch(Arch::X86_64)) {
+      auto find = [&](Arch a) {
+        auto it = by_arch.find(a);
+        return it == by_arch.end() ? nullptr : &it->second;
+      };
+      first = find(Arch::X86_64) ? Arch::X86_64 : Arch::X32;
+      ranges = x86_64_ranges(find(Arch::X86_64), find(Arch::X32), default_leaf, unknown_leaf,
+                             leaves.ret(s.bad_arch_action));
+    } else {
+      for (const auto& [arch, al] : by_arch)
+        if (audit_arch(arch) == audit) first = arch;
+      add_ranges(ranges, 0, 0xffffffff, by_arch.at(first), default_leaf, unknown_leaf);
+    }
+    std::vector<sock_filter> code{BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0)};
+    const std::vector<sock_filter> search = dispatch::search(ranges, leaves.leaves());
+    code.insert(code.end(), search.begin(), search.end());
+    for (CompiledArch& stats : f.per_arch)
+      if (audit_arch(stats.arch) == audit) stats.instructions = code.size();
+    groups.push_back({first, audit, std::move(code)});
+  }
+  return bpf::Program(layout::dispatch(std::move(groups), s.bad_arch_action));
+}
+
 // Rules equal to the default that decide nothing, and (defensively) any rule
 // neither compiled nor mentioned by a diagnostic.
 void account_rules(const Profile& p, std::span<const plan::InputRule> rules,
@@ -319,7 +465,7 @@ void account_rules(const Profile& p, std::span<const plan::InputRule> rules,
 Settings settings_for(const Profile& p, const CompileOptions& options, Diagnostics& diags) {
   Settings s;
   auto def = action_value(*p.default_action, p.default_errno_ret, p.default_errno_name,
-                          p.pointer + "/defaultAction", diags);
+                          {p.pointer, "defaultErrnoRet", "defaultErrno"}, diags);
   s.default_action = def.value_or(0);
   s.bad_arch_action = options.bad_arch_action.value_or(SECCOMP_RET_KILL_PROCESS);
   s.horizon = options.enosys_horizon && horizon::applies(s.default_action);
@@ -429,19 +575,25 @@ Result<CompiledFilter> compile(const Profile& p, const CompileOptions& options) 
 
   plan::Context ctx{s.default_action, &diags, std::vector<bool>(rules.size()), {}};
   CompiledFilter f = describe(p, s, arches);
-  std::vector<layout::Section> sections;
-  for (Arch arch : arches) {
-    CompiledArch stats{arch, 0, 0, 0, 0, 0};
-    auto section = build_section(rules, arch, ctx, s, stats, f.pfc);
-    diags.append(section.diagnostics);
-    if (!section.value) return result;
-    sections.push_back(std::move(*section.value));
-    f.per_arch.push_back(stats);
+  if (s.tree) {
+    auto program = build_tree_program(rules, arches, ctx, s, f, diags);
+    if (!program) return result;
+    f.program = std::move(*program);
+  } else {
+    std::vector<layout::Section> sections;
+    for (Arch arch : arches) {
+      CompiledArch stats{arch, 0, 0, 0, 0, 0};
+      auto section = build_section(rules, arch, ctx, s, stats, f.pfc);
+      diags.append(section.diagnostics);
+      if (!section.value) return result;
+      sections.push_back(std::move(*section.value));
+      f.per_arch.push_back(stats);
+    }
+    const std::uint32_t unknown = s.horizon ? kEnosys : s.default_action;
+    f.program = bpf::Program(layout::assemble(sections, s.bad_arch_action, unknown));
   }
   account_rules(p, rules, ctx, diags);
   f.compiled_rules = static_cast<std::size_t>(std::count(ctx.compiled.begin(), ctx.compiled.end(), true));
-  const std::uint32_t unknown = s.horizon ? kEnosys : s.default_action;
-  f.program = bpf::Program(layout::assemble(sections, s.bad_arch_action, unknown));
   if (f.program.size() > kMaxInstructions) {
     diags.error(Code::BpfLength, p.pointer,
                 "the compiled program has " + std::to_string(f.program.size()) +

@@ -72,44 +72,91 @@ std::vector<sock_filter> x86_64_group(const Section* x64, const Section* x32,
 
 std::vector<sock_filter> assemble(std::span<const Section> sections, std::uint32_t bad_arch_action,
                                   std::uint32_t unknown_action) {
-  // Groups by AUDIT_ARCH value, ordered by their first arch in enum order.
   std::map<Arch, const Section*> by_arch;
   for (const Section& s : sections) by_arch[s.arch] = &s;
-  std::vector<std::pair<std::uint32_t, std::vector<sock_filter>>> groups;
+  auto find = [&](Arch a) {
+    auto it = by_arch.find(a);
+    return it == by_arch.end() ? nullptr : it->second;
+  };
+  std::vector<Group> groups;
   std::map<std::uint32_t, bool> done;
   for (const auto& [arch, section] : by_arch) {
     const std::uint32_t audit = audit_arch(arch);
     if (done[audit]) continue;
     done[audit] = true;
     if (arch == Arch::X86_64 || arch == Arch::X32) {
-      auto find = [&](Arch a) { auto it = by_arch.find(a); return it == by_arch.end() ? nullptr : it->second; };
-      groups.emplace_back(audit, x86_64_group(find(Arch::X86_64), find(Arch::X32),
-                                              bad_arch_action, unknown_action));
+      groups.push_back({arch, audit, x86_64_group(find(Arch::X86_64), find(Arch::X32), bad_arch_action,
+                                            unknown_action)});
     } else {
       std::vector<sock_filter> code{ld(0)};
       append(code, section->code);
-      groups.emplace_back(audit, std::move(code));
+      groups.push_back({arch, audit, std::move(code)});
     }
   }
-  // ld [4]; one jeq per group; ret bad; trampolines for groups 2..n; groups.
+  return dispatch(std::move(groups), bad_arch_action);
+}
+
+bool dispatched_before(Arch a, Arch b) {
+  auto rank = [](Arch x) {
+    return x == Arch::X86_64 || x == Arch::X32 || x == Arch::Aarch64 ? 0 : 1;
+  };
+  if (rank(a) != rank(b)) return rank(a) < rank(b);
+  return a < b;
+}
+
+std::vector<sock_filter> dispatch(std::vector<Group> groups, std::uint32_t bad_arch_action) {
+  std::stable_sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+    return dispatched_before(a.arch, b.arch);
+  });
   const std::size_t n = groups.size();
+  // Physical order: smallest first (stable), so that the jeqs reach them.
+  std::vector<std::size_t> physical(n);
+  for (std::size_t i = 0; i < n; ++i) physical[i] = i;
+  std::stable_sort(physical.begin(), physical.end(), [&](std::size_t a, std::size_t b) {
+    return groups[a].code.size() < groups[b].code.size();
+  });
+  // Trampolines (in dispatch order) for the groups a jeq cannot reach;
+  // adding one moves the groups down, so repeat until nothing changes.
+  std::vector<bool> trampoline(n, false);
+  std::vector<std::size_t> start(n);
+  std::vector<std::size_t> tramp_at(n);
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::size_t at = 2 + n;
+    for (std::size_t i = 0; i < n; ++i)
+      if (trampoline[i]) tramp_at[i] = at++;
+    for (std::size_t g : physical) {
+      start[g] = at;
+      at += groups[g].code.size();
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!trampoline[i] && start[i] - (1 + i) - 1 > 255) trampoline[i] = changed = true;
+    }
+  }
   std::vector<sock_filter> out{ld(4)};
   for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t here = 1 + i;
-    // Group 0 sits right after the n-1 trampolines; the others go through theirs.
-    const std::size_t target = i == 0 ? 2 + n + (n - 1) : 2 + n + (i - 1);
-    out.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, groups[i].first,
-                           static_cast<std::uint8_t>(target - here - 1), 0));
+    const std::size_t target = trampoline[i] ? tramp_at[i] : start[i];
+    out.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, groups[i].audit_arch,
+                           static_cast<std::uint8_t>(target - (1 + i) - 1), 0));
   }
   out.push_back(ret(bad_arch_action));
-  std::size_t group_start = 2 + n + (n - 1) + groups[0].second.size();
-  for (std::size_t i = 1; i < n; ++i) {
-    const std::size_t here = out.size();
-    out.push_back(ja(group_start - here - 1));
-    group_start += groups[i].second.size();
-  }
-  for (auto& g : groups) append(out, g.second);
+  for (std::size_t i = 0; i < n; ++i)
+    if (trampoline[i]) out.push_back(ja(start[i] - out.size() - 1));
+  for (std::size_t g : physical) append(out, groups[g].code);
   return out;
+}
+
+void thread_jumps(std::vector<sock_filter>& code) {
+  auto final_target = [&](std::size_t t) {
+    return code[t].code == (BPF_JMP | BPF_JA) ? t + 1 + code[t].k : t;
+  };
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    if (BPF_CLASS(code[i].code) != BPF_JMP || BPF_OP(code[i].code) == BPF_JA) continue;
+    for (std::uint8_t* off : {&code[i].jt, &code[i].jf}) {
+      const std::size_t t = final_target(i + 1 + *off);
+      if (t - i - 1 <= 255) *off = static_cast<std::uint8_t>(t - i - 1);
+    }
+  }
 }
 
 }  // namespace scc::layout

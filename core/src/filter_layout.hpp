@@ -1,9 +1,11 @@
 // The layout of a compiled program: the arch dispatch in front, then one
-// section per target arch (horizon stub + libseccomp rule body).
+// group per AUDIT_ARCH value. A binary-tree program's groups are built by the
+// compiler (dispatch_tree.hpp); a linear one's from sections (horizon stub +
+// libseccomp rule body) by assemble() below.
 //
 //   ld [4]                        ; seccomp_data.arch
-//   jeq AUDIT_ARCH_1 -> group 1   ; one compare per AUDIT_ARCH value, in Arch order
-//   jeq AUDIT_ARCH_2 -> ja group 2
+//   jeq AUDIT_ARCH_1 -> group 1   ; one compare per AUDIT_ARCH value, primary arches first
+//   jeq AUDIT_ARCH_2 -> group 2   ; (or a ja trampoline when out of reach)
 //   ret BAD_ARCH                  ; an arch not targeted
 //   group: ld [0]                 ; seccomp_data.nr; every section starts with A = nr
 //          section code
@@ -42,8 +44,30 @@ struct Section {
   std::optional<std::uint32_t> ceiling;
 };
 
+// The code of one AUDIT_ARCH value: entered after the arch matched, it loads
+// the number itself and every path ends in a return.
+struct Group {
+  Arch arch = Arch::X86_64;  // its first target arch (x86_64 or x32 for AUDIT_ARCH_X86_64)
+  std::uint32_t audit_arch = 0;
+  std::vector<sock_filter> code;
+};
+
 // `sections` in any order, one per arch, each arch with a syscall table.
 std::vector<sock_filter> assemble(std::span<const Section> sections, std::uint32_t bad_arch_action,
                                   std::uint32_t unknown_action);
+
+// ld [4], one jeq per group in dispatch order (dispatched_before), the
+// bad-arch return, then the groups, smallest first so that the jeqs reach as
+// many as they can directly; a group out of reach gets a "ja" trampoline.
+std::vector<sock_filter> dispatch(std::vector<Group> groups, std::uint32_t bad_arch_action);
+
+// The order arches are compared in: the 64-bit primary arches (x86_64 with
+// its x32 half, aarch64), the ones a machine mostly runs, before their
+// companions (x86, arm); then Arch order. Same on every machine.
+bool dispatched_before(Arch a, Arch b);
+
+// A conditional jump to a "ja" goes straight to the ja's target when that
+// stays within reach: one instruction less on the way.
+void thread_jumps(std::vector<sock_filter>& code);
 
 }  // namespace scc::layout

@@ -1,5 +1,5 @@
 // The compiler: a flat profile and target arches -> one exact seccomp-BPF
-// program, built with libseccomp (DESIGN.md section 7).
+// program (DESIGN.md section 7).
 //
 // What the program does with a seccomp_data {arch, nr, args}, exactly:
 //  1. arch is not the AUDIT_ARCH of a target -> the bad-arch action. On
@@ -20,13 +20,20 @@
 //  past a rule by setting the high half). Other arguments compare all 64 bits.
 //  All comparisons are unsigned; MASKED_EQ is (arg & value) == valueTwo.
 //
-// How: libseccomp builds, per target arch, the dispatch on the syscall
-// number (tree or linear), one unconditional rule per syscall, numbers from
-// our tables (seccomp_filter.hpp says why each arch gets a native context);
-// the compiler adds the arch dispatch and the ENOSYS horizon in front
-// (filter_layout.hpp, enosys_horizon.hpp) and, for syscalls whose rules have
-// conditions, its own argument checks behind (arg_checks.hpp says why
-// libseccomp does not merge those).
+// How. Binary tree (the default above tree_threshold names): per AUDIT_ARCH
+// value one weighted search of JGE compares on the number alone, over ranges
+// of numbers that lead to the same place (dispatch_tree.hpp); it holds the
+// number dispatch, the ENOSYS horizon (holes and the top are ranges) and the
+// x32 split at once, so a decision costs the arch compare, the search and
+// the return (fewer instructions than libseccomp's own tree). Linear: as
+// runc's small filters, libseccomp builds, per target arch, the dispatch on
+// the syscall number, one unconditional rule per syscall, numbers from our
+// tables (seccomp_filter.hpp says why each arch gets a native context), and
+// the compiler adds the ENOSYS horizon in front (filter_layout.hpp,
+// enosys_horizon.hpp). Either way syscalls whose rules have conditions end
+// in the compiler's own argument checks (arg_checks.hpp says why libseccomp
+// does not merge those), and the arch dispatch compares the primary 64-bit
+// arch first (filter_layout.hpp). libseccomp also gives the PFC text.
 //
 // Choices, each an option below: target arches; the ENOSYS horizon; the
 // bad-arch action (KILL_PROCESS by default: a call from an arch the profile
@@ -65,9 +72,10 @@ struct CompileOptions {
   // already, ALLOW, LOG or TRACE (see CompiledFilter::enosys_horizon).
   bool enosys_horizon = true;
   enum class Tree { Auto, Linear, Binary };
-  // libseccomp's SCMP_FLTATR_CTL_OPTIMIZE: 2 (binary tree by syscall number)
-  // or 1 (linear, by priority). Auto: the tree above tree_threshold distinct
-  // syscall names, as runc does above 32.
+  // Binary: the compiler's weighted range search (see "How" above); its PFC
+  // text is libseccomp's tree (SCMP_FLTATR_CTL_OPTIMIZE 2). Linear:
+  // libseccomp's linear body (OPTIMIZE 1, by priority). Auto: the tree above
+  // tree_threshold distinct syscall names, as runc does above 32.
   Tree tree = Tree::Auto;
   std::size_t tree_threshold = 32;
   // SECCOMP_RET_* value for calls from arches not targeted.
@@ -77,9 +85,9 @@ struct CompileOptions {
   // each other into pieces, and the instructions of its argument checks.
   std::size_t max_rules_per_syscall = 1024;
   std::size_t max_argument_instructions = 1024;
-  // With a binary tree, runs of unknown numbers up to this long below an
-  // arch's highest number become ERRNO(ENOSYS) rules in the tree; longer runs
-  // are decided by the horizon stub (enosys_horizon.hpp).
+  // In the PFC text of a binary tree, runs of unknown numbers up to this long
+  // below an arch's highest number show as ERRNO(ENOSYS) rules (the program
+  // itself decides every unknown range in its search).
   std::size_t max_tree_hole_run = 16;
   // Also produce libseccomp's PFC text of each arch's number dispatch (a
   // syscall with argument conditions shows as a TRACE(n) placeholder there).
@@ -89,10 +97,13 @@ struct CompileOptions {
 struct CompiledArch {
   Arch arch = Arch::X86_64;
   std::size_t syscalls = 0;          // numbers with at least one rule
+  // Linear programs only (0 for a binary tree, which libseccomp does not build):
   std::size_t libseccomp_rules = 0;  // rules given to libseccomp, horizon holes included
   std::size_t horizon_holes = 0;     // of those, ERRNO(ENOSYS) rules for unknown numbers
   std::size_t argument_checked = 0;  // syscalls decided by argument checks
-  std::size_t instructions = 0;      // the arch's section of the program
+  // The arch's section of the program; for a binary tree its AUDIT_ARCH
+  // group's (x86_64 and x32 share one).
+  std::size_t instructions = 0;
 };
 
 struct CompiledFilter {
