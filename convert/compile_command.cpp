@@ -1,4 +1,6 @@
-// seccomp-convert [compile] PROFILE: resolve a profile for a target, compile
+// seccomp-convert [compile] PROFILE: validate a profile (as `check` does; its
+// errors stop the command, its warnings stay in the summary and the report),
+// resolve it for a target, compile
 // it to one seccomp-BPF program and print a summary, or write the program
 // (raw, base64), libseccomp's PFC, a disassembly, the flat OCI JSON or a
 // JSON report. It is the default command: `seccomp-convert p.json` compiles.
@@ -21,6 +23,7 @@
 #include "scc/kernel_version.hpp"
 #include "scc/names.hpp"
 #include "scc/oci_json.hpp"
+#include "scc/validate.hpp"
 
 namespace scc::convert {
 namespace {
@@ -52,7 +55,21 @@ std::vector<Arch> target_arch_list(const std::vector<Arch>& given, const LoadedP
   return given;
 }
 
-// Read, resolve and compile; prints every diagnostic of a failure and
+// The compiler's findings the validator has not already made (same code at
+// the same place): the compiler repeats some checks (unknown names, errno
+// ranges) for callers that skip the validator.
+Diagnostics not_reported(const Diagnostics& compiled, const Diagnostics& validated) {
+  Diagnostics out;
+  for (const Diagnostic& d : compiled) {
+    const bool seen = std::any_of(validated.begin(), validated.end(), [&](const Diagnostic& v) {
+      return v.code == d.code && v.pointer == d.pointer;
+    });
+    if (!seen) out.add(d);
+  }
+  return out;
+}
+
+// Read, validate, resolve and compile; prints every diagnostic of a failure and
 // returns an exit status (0: go on).
 int build(const CompileCommandOptions& o, Compiled& out) {
   std::vector<Arch> given;
@@ -71,12 +88,30 @@ int build(const CompileCommandOptions& o, Compiled& out) {
     print_diagnostics(std::cerr, file, out.loaded.diagnostics);
     return kExitProblems;
   }
+  // The validator first, on the profile as written: its errors stop here,
+  // except the ones compile() resolves exactly, which are warnings for it.
+  Diagnostics validated;
+  for (Diagnostic d : validate(*out.loaded.original, ValidateOptions{given})) {
+    if (d.severity == Severity::Error && resolved_by_compile(d.code)) {
+      d.severity = Severity::Warning;
+      d.message += " (an error for runtimes that load the profile as written; seccomp-convert "
+                   "compiles it exactly)";
+    }
+    validated.add(d);
+  }
+  out.loaded.document->positions.locate(validated);
+  out.loaded.diagnostics.append(validated);
+  if (validated.has_errors()) {
+    print_diagnostics(std::cerr, file, out.loaded.diagnostics);
+    std::cerr << "seccomp-convert: " << file << ": not compiled; nothing written\n";
+    return kExitProblems;
+  }
   CompileOptions options;
   options.arches = target_arch_list(given, out.loaded);
   options.pfc = o.format == "pfc";
   auto compiled = compile(*out.loaded.flat, options);
   out.loaded.document->positions.locate(compiled.diagnostics);
-  out.loaded.diagnostics.append(compiled.diagnostics);
+  out.loaded.diagnostics.append(not_reported(compiled.diagnostics, validated));
   if (!compiled.ok()) {
     print_diagnostics(std::cerr, file, out.loaded.diagnostics);
     std::cerr << "seccomp-convert: " << file << ": not compiled; nothing written\n";
@@ -266,7 +301,9 @@ void add_compile_command(CLI::App& app, int& exit_code) {
                   "summary on standard output")
       ->check(CLI::IsMember({"summary", "bpf", "base64", "pfc", "disasm", "oci", "json"}));
   cmd->add_flag("-v,--verbose", o->verbose, "List notes too, not only errors and warnings");
-  cmd->footer("Exit status: 0 compiled, 1 the profile has errors (nothing written), 2 usage.");
+  cmd->footer("The profile is validated first, as by `check`: its findings are printed with "
+              "their locations, and an error stops the command. Exit status: 0 compiled, 1 the "
+              "profile has errors (nothing written), 2 usage.");
   cmd->callback([o, &exit_code] { exit_code = run_compile(*o); });
 }
 

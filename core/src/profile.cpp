@@ -28,4 +28,19 @@ bool action_takes_errno(Action action) {
   return false;
 }
 
+std::uint64_t max_action_data(Action action) {
+  if (action == Action::Errno) return 4094;
+  if (action == Action::Trace) return 0xFFFF;
+  return 0;
+}
+
+std::string action_data_range_message(Action action, std::string_view key, std::uint64_t value) {
+  return std::string(key) + " " + std::to_string(value) + " is out of range 0-" +
+         std::to_string(max_action_data(action)) +
+         (action == Action::Trace
+              ? ": the tracer receives 16 bits"
+              : ": libseccomp (so runc, crun and podman) refuses errno 4095 and above; the "
+                "kernel caps errno at 4095");
+}
+
 }  // namespace scc

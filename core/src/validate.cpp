@@ -179,4 +179,8 @@ Diagnostics validate(const Profile& profile, const ValidateOptions& options) {
   return out;
 }
 
+bool resolved_by_compile(Code code) {
+  return code == Code::ConflictingRule || code == Code::WidthUnsafeComparison;
+}
+
 }  // namespace scc

@@ -10,10 +10,6 @@
 namespace scc::validate_detail {
 namespace {
 
-// The kernel caps SECCOMP_RET_ERRNO data at MAX_ERRNO; SECCOMP_RET_TRACE
-// passes 16 bits (SECCOMP_RET_DATA) to the tracer.
-constexpr std::uint64_t kMaxErrno = 4095;
-constexpr std::uint64_t kMaxTraceData = 0xFFFF;
 constexpr std::uint64_t kEperm = 1;
 
 bool is_kill(Action a) {
@@ -59,13 +55,9 @@ void check_errno_value(const ErrnoSite& s, Diagnostics& out) {
   if (!action_takes_errno(s.action) || !s.number) return;
   const std::uint64_t v = *s.number;
   const bool trace = s.action == Action::Trace;
-  const std::uint64_t max = trace ? kMaxTraceData : kMaxErrno;
-  if (v > max) {
+  if (v > max_action_data(s.action)) {
     out.error(Code::ErrnoRange, s.number_pointer,
-              std::string(s.number_key) + " " + std::to_string(v) + " is out of range 0-" +
-                  std::to_string(max) +
-                  (trace ? ": the tracer receives 16 bits"
-                         : ": the kernel caps errno at 4095 and runc truncates it to 16 bits"));
+              action_data_range_message(s.action, s.number_key, v));
     return;
   }
   if (v == 0 && !trace)
@@ -209,7 +201,7 @@ bool operator==(const ActionKey& a, const ActionKey& b) {
 std::string describe(const ActionKey& key) {
   std::string out(to_string(key.action));
   if (key.action == Action::Errno) {
-    auto name = key.data > 0 && key.data <= kMaxErrno ? errno_name(static_cast<int>(key.data))
+    auto name = key.data > 0 && key.data <= max_action_data(Action::Errno) ? errno_name(static_cast<int>(key.data))
                                                       : std::nullopt;
     out += "(" + (name ? *name : std::to_string(key.data)) + ")";
   } else if (key.action == Action::Trace) {

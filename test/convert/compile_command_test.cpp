@@ -209,7 +209,7 @@ TEST_CASE("compile: the json report") {
   const fs::path profile = dir.write("p.json", R"({
   "defaultAction": "SCMP_ACT_ERRNO",
   "architectures": ["SCMP_ARCH_X86_64"],
-  "syscalls": [{"names": ["read", "no_such_call"], "action": "SCMP_ACT_ALLOW"}]
+  "syscalls": [{"names": ["read", "ptrace"], "action": "SCMP_ACT_ALLOW"}]
 }
 )");
   const fs::path out = dir.path() / "p.bpf";
@@ -228,7 +228,7 @@ TEST_CASE("compile: the json report") {
   CHECK(j["bytes"] == program.size());
   CHECK(j["per_arch"].size() == 1);
   CHECK(j["per_arch"][0]["arch"] == "x86_64");
-  CHECK(j["per_arch"][0]["syscalls"] == 1);
+  CHECK(j["per_arch"][0]["syscalls"] == 2);
   CHECK(j["default_action"] == "ERRNO(1) EPERM");
   CHECK(j["bad_arch_action"] == "KILL_PROCESS");
   CHECK(j["enosys_horizon"] == true);
@@ -240,8 +240,115 @@ TEST_CASE("compile: the json report") {
   REQUIRE(j["diagnostics"].size() == 1);
   CHECK(j["diagnostics"][0]["pointer"] == "/syscalls/0/names/1");
   CHECK(j["diagnostics"][0]["severity"] == "warning");
-  CHECK(j["diagnostics"][0]["code"] == "unknown-syscall");
+  CHECK(j["diagnostics"][0]["code"] == "dangerous-allow");
   CHECK(j["diagnostics"][0]["line"] == 4);
+  CHECK(j["diagnostics"][0]["column"] == 35);
+}
+
+// The compile command runs the validator first: its errors stop it, with
+// their locations, before anything is written.
+TEST_CASE("compile: a validator error (unknown syscall) refuses to compile and writes nothing") {
+  TempDir dir;
+  const fs::path profile = dir.write("typo.json", R"({
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{"names": ["read", "opne"], "action": "SCMP_ACT_ALLOW"}]
+}
+)");
+  const fs::path out = dir.path() / "out.bpf";
+  auto r = run_convert({profile.string(), "--arch", "x86_64", "-o", out.string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == profile.string() + ": /syscalls/0/names/1: error: unknown syscall \"opne\" (did you "
+                 "mean \"open\"?) [unknown-syscall]\n"
+                 "seccomp-convert: " + profile.string() + ": not compiled; nothing written\n");
+  CHECK_FALSE(fs::exists(out));
+  CHECK(entries(dir.path()) == std::set<std::string>{"typo.json"});
+  auto summary = run_convert({profile.string(), "--arch", "x86_64"});
+  CHECK(summary.exit_code == 1);
+  CHECK(summary.out.empty());
+}
+
+TEST_CASE("compile: validator warnings stay in the summary with their locations") {
+  TempDir dir;
+  const fs::path profile = dir.write("warn.json", R"({
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{"names": ["read", "ptrace"], "action": "SCMP_ACT_ALLOW"}]
+}
+)");
+  auto r = run_convert({profile.string(), "--arch", "x86_64"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("diagnostics:      0 errors, 1 warnings, 0 notes\n" + profile.string() +
+                   ": /syscalls/0/names/1: warning: allowing \"ptrace\" lets a process read and "
+                   "write the memory of others") != std::string::npos);
+  CHECK(r.err.empty());
+  // Other formats print the findings on standard error and still write.
+  auto b64 = run_convert({profile.string(), "--arch", "x86_64", "--format", "base64"});
+  CHECK(b64.exit_code == 0);
+  CHECK(b64.err.find(profile.string() + ": /syscalls/0/names/1: warning: ") == 0);
+  CHECK_FALSE(b64.out.empty());
+}
+
+// Errors of check that concern runtimes loading the profile as written, which
+// the compiler builds exactly, are warnings here; compile's own notes on them
+// are not repeated at the same place.
+TEST_CASE("compile: a width-unsafe comparison is a warning, compiled exactly") {
+  TempDir dir;
+  const fs::path profile = dir.write("gt.json", R"({
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+                "args": [{"index": 0, "value": 40, "op": "SCMP_CMP_GT"}]}]
+}
+)");
+  auto check = run_convert({"check", profile.string()});
+  CHECK(check.exit_code == 1);
+  auto r = run_convert({profile.string(), "--arch", "x86_64", "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["diagnostics"].size() == 1);
+  CHECK(j["diagnostics"][0]["pointer"] == "/syscalls/0/args/0");
+  CHECK(j["diagnostics"][0]["severity"] == "warning");
+  CHECK(j["diagnostics"][0]["code"] == "width-unsafe-comparison");
+  const std::string message = j["diagnostics"][0]["message"];
+  CHECK(message.find("(an error for runtimes that load the profile as written; seccomp-convert "
+                     "compiles it exactly)") != std::string::npos);
+}
+
+// The errno range is the validator's: check and compile agree at 4094/4095.
+TEST_CASE("compile and check: errnoRet 4094 is accepted and 4095 is an errno-range error") {
+  TempDir dir;
+  auto profile_with = [&](const std::string& name, const std::string& errno_ret) {
+    return dir.write(name, R"({
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": )" + errno_ret + R"(}]
+}
+)").string();
+  };
+  const std::string ok = profile_with("ok.json", "4094");
+  CHECK(run_convert({"check", ok}).exit_code == 0);
+  auto compiled = run_convert({ok, "--arch", "x86_64", "--format", "base64"});
+  CHECK(compiled.exit_code == 0);
+  CHECK(compiled.err.empty());
+  auto explained = run_convert({"explain", ok, "mkdir", "--arch", "x86_64"});
+  CHECK(explained.out.find("ERRNO(4094)") != std::string::npos);
+
+  const std::string message =
+      "/syscalls/0/errnoRet: error: errnoRet 4095 is out of range 0-4094: libseccomp (so runc, "
+      "crun and podman) refuses errno 4095 and above; the kernel caps errno at 4095 [errno-range]\n";
+  const std::string bad = profile_with("bad.json", "4095");
+  auto checked = run_convert({"check", bad});
+  CHECK(checked.exit_code == 1);
+  CHECK(checked.out == bad + ": " + message);
+  auto refused = run_convert({bad, "--arch", "x86_64", "--format", "base64"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.out.empty());
+  CHECK(refused.err == bad + ": " + message + "seccomp-convert: " + bad +
+                           ": not compiled; nothing written\n");
 }
 
 TEST_CASE("compile: a Docker profile is resolved for the first --arch and covers its archMap entry") {

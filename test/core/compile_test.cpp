@@ -397,7 +397,44 @@ TEST_CASE("profiles compile() refuses") {
   Builder big_errno;
   big_errno.rule({"read"}, Action::Errno, {}, 70000);
   r = compile(big_errno.p, on({Arch::X86_64}));
-  CHECK(has(r.diagnostics, Code::ErrnoRange, "/syscalls/0"));
+  CHECK(has(r.diagnostics, Code::ErrnoRange, "/syscalls/0/errnoRet"));
+}
+
+// The validator's range (max_action_data): 4094 compiles, 4095 is an
+// errno-range error at the errnoRet pointer, not a libseccomp failure.
+TEST_CASE("errno 4094 compiles and 4095 is an errno-range error for rules and the default") {
+  Builder rule_ok;
+  rule_ok.rule({"read"}, Action::Errno, {}, 4094);
+  auto f = must_compile(rule_ok.p, on({Arch::X86_64}));
+  CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 0) == (SECCOMP_RET_ERRNO | 4094));
+
+  Builder default_ok(Action::Errno, 4094);
+  default_ok.rule({"read"}, Action::Allow);
+  f = must_compile(default_ok.p, on({Arch::X86_64}));
+  CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 1) == (SECCOMP_RET_ERRNO | 4094));
+
+  for (std::uint64_t bad : {4095u, 4096u, 65535u}) {
+    Builder rule_bad;
+    rule_bad.rule({"read"}, Action::Errno, {}, bad);
+    auto r = compile(rule_bad.p, on({Arch::X86_64}));
+    CHECK_FALSE(r.ok());
+    REQUIRE(r.diagnostics.size() == 1);
+    const Diagnostic& d = r.diagnostics.items().front();
+    CHECK(d.code == Code::ErrnoRange);
+    CHECK(d.pointer == "/syscalls/0/errnoRet");
+    CHECK(d.message == "errnoRet " + std::to_string(bad) +
+                           " is out of range 0-4094: libseccomp (so runc, crun and podman) "
+                           "refuses errno 4095 and above; the kernel caps errno at 4095");
+
+    Builder default_bad(Action::Errno, bad);
+    default_bad.rule({"read"}, Action::Allow);
+    r = compile(default_bad.p, on({Arch::X86_64}));
+    CHECK_FALSE(r.ok());
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics.items().front().pointer == "/defaultErrnoRet");
+    CHECK(r.diagnostics.items().front().message.rfind(
+              "defaultErrnoRet " + std::to_string(bad) + " is out of range 0-4094", 0) == 0);
+  }
 }
 
 TEST_CASE("load-time settings are recorded and not compiled") {

@@ -8,18 +8,38 @@ using namespace scc;
 using scc::test::require_only;
 using scc::test::validate_text;
 
-TEST_CASE("errno-range: errnoRet 4096 is an error") {
+TEST_CASE("errno-range: errnoRet 4095 is an error because libseccomp refuses it") {
   auto ds = validate_text(
-      R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","errnoRet":4096}]})");
+      R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","errnoRet":4095}]})");
   require_only(ds, Code::ErrnoRange, Severity::Error, "/syscalls/0/errnoRet",
-               "errnoRet 4096 is out of range 0-4095");
+               "errnoRet 4095 is out of range 0-4094: libseccomp (so runc, crun and podman) "
+               "refuses errno 4095 and above; the kernel caps errno at 4095");
 }
 
-TEST_CASE("errno-range: defaultErrnoRet 65537 is an error") {
+TEST_CASE("errno-range: errnoRet 4094 and defaultErrnoRet 4094 are accepted") {
   auto ds = validate_text(
-      R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":65537,"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]})");
-  require_only(ds, Code::ErrnoRange, Severity::Error, "/defaultErrnoRet",
-               "defaultErrnoRet 65537 is out of range 0-4095");
+      R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":4094,"syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","errnoRet":4094},{"names":["read"],"action":"SCMP_ACT_ALLOW"}]})");
+  CHECK(scc::test::with_code(ds, Code::ErrnoRange).empty());
+  CHECK_FALSE(ds.has_errors());
+}
+
+TEST_CASE("errno-range: defaultErrnoRet 4095 and 65537 are errors") {
+  for (const char* v : {"4095", "65537"}) {
+    auto ds = validate_text(std::string(R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":)") +
+                            v + R"(,"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]})");
+    require_only(ds, Code::ErrnoRange, Severity::Error, "/defaultErrnoRet",
+                 std::string("defaultErrnoRet ") + v + " is out of range 0-4094");
+  }
+}
+
+TEST_CASE("errno-range: a trace value takes 16 bits") {
+  auto ok = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_TRACE","errnoRet":65535}]})");
+  CHECK(scc::test::with_code(ok, Code::ErrnoRange).empty());
+  auto bad = validate_text(
+      R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_TRACE","errnoRet":65536}]})");
+  require_only(bad, Code::ErrnoRange, Severity::Error, "/syscalls/0/errnoRet",
+               "errnoRet 65536 is out of range 0-65535: the tracer receives 16 bits");
 }
 
 TEST_CASE("errno-range: errno 0 is a fake success (warning)") {

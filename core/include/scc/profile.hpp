@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scc/arch.hpp"
@@ -111,5 +112,18 @@ struct Profile {
 
 // Whether `action` takes an errno (SCMP_ACT_ERRNO) or a trace value (SCMP_ACT_TRACE).
 bool action_takes_errno(Action action);
+
+// The largest errnoRet / defaultErrnoRet an action takes, the one range the
+// validator and the compiler enforce. ERRNO: 4094. libseccomp 2.5.4 accepts
+// SCMP_ACT_ERRNO(x) only for x < MAX_ERRNO (4095), as a rule action and as
+// the default (sys_chk_seccomp_action), so runc, crun and podman cannot load
+// 4095 or more; the kernel itself takes the 16 bits of SECCOMP_RET_DATA and
+// caps the errno at 4095. TRACE: 0xFFFF, the 16 bits the tracer receives.
+// Others: 0 (they take no value).
+std::uint64_t max_action_data(Action action);
+
+// The one message for `value` above max_action_data(action), given as `key`
+// ("errnoRet 4095 is out of range 0-4094: ...").
+std::string action_data_range_message(Action action, std::string_view key, std::uint64_t value);
 
 }  // namespace scc

@@ -24,4 +24,11 @@ struct ValidateOptions {
 
 Diagnostics validate(const Profile& profile, const ValidateOptions& options = {});
 
+// Whether a validator error with this code is about loading the profile as
+// written (runc, crun and podman through libseccomp) and compile() builds the
+// rule exactly instead: conflicting-rule (the most restrictive action wins)
+// and width-unsafe-comparison (32-bit arguments compared on the bits the
+// kernel reads). The compile command reports these as warnings.
+bool resolved_by_compile(Code code);
+
 }  // namespace scc
