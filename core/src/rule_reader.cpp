@@ -4,6 +4,7 @@
 
 #include "json_pointer.hpp"
 #include "nearest_name.hpp"
+#include "scc/capabilities.hpp"
 #include "scc/names.hpp"
 
 namespace scc {
@@ -216,6 +217,23 @@ void check_native_arches(const RuleFilter& filter, const std::vector<std::string
   }
 }
 
+// moby compares includes/excludes caps with the bounding set by exact name, so a name
+// libcap does not know, or a known one spelled otherwise than "CAP_SYS_ADMIN", never
+// matches: an includes rule would never apply, an excludes rule always.
+void check_capability_names(const RuleFilter& filter, const std::vector<std::string>& pointers,
+                            ReaderContext& ctx) {
+  for (std::size_t i = 0; i < filter.caps.size(); ++i) {
+    const std::string& name = filter.caps[i];
+    auto canonical = parse_capability(name);
+    if (canonical && *canonical == name) continue;
+    ctx.fields.diagnostics.error(
+        Code::UnknownCapability, pointers[i],
+        canonical ? "capability \"" + name + "\" never matches: includes/excludes compare exact names"
+                  : "unknown capability \"" + name + "\": it never matches any container",
+        canonical ? hint_for(*canonical) : "capabilities are named like CAP_SYS_ADMIN");
+  }
+}
+
 RuleFilter read_filter(const Json& rule, const char* key, const std::string& rule_pointer,
                        ReaderContext& ctx) {
   RuleFilter filter;
@@ -225,7 +243,9 @@ RuleFilter read_filter(const Json& rule, const char* key, const std::string& rul
   const Json* object = read_object(*value, filter.pointer, ctx.fields);
   if (!object) return filter;
   check_fields(*object, filter.pointer, kFilterFields, ctx.dialect, ctx.fields);
-  filter.caps = read_strings(*object, "caps", filter.pointer, ctx);
+  std::vector<std::string> cap_pointers;
+  filter.caps = read_strings(*object, "caps", filter.pointer, ctx, &cap_pointers);
+  check_capability_names(filter, cap_pointers, ctx);
   std::vector<std::string> arch_pointers;
   filter.arches = read_strings(*object, "arches", filter.pointer, ctx, &arch_pointers);
   check_native_arches(filter, arch_pointers, ctx);

@@ -3,6 +3,11 @@
 // input and several files.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -64,6 +69,26 @@ TEST_CASE("check: exit 1 on reader errors with line and column") {
   auto missing = run_convert({"check", "/nonexistent/profile.json"});
   CHECK(missing.exit_code == 1);
   CHECK(missing.out.find("/nonexistent/profile.json: error: cannot open") == 0);
+}
+
+// reliability.md §5 row 5: files that are not profiles are refused at once, without
+// reading them whole or waiting for a writer.
+TEST_CASE("check: /dev/zero and a 1 GiB sparse file and a FIFO without a writer are refused at once") {
+  TempDir dir;
+  auto sparse = dir.path() / "sparse.json";
+  { std::ofstream(sparse.string()) << "{"; }
+  std::filesystem::resize_file(sparse, std::uintmax_t{1} << 30);
+  auto fifo = dir.path() / "fifo.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (const std::string& path : {std::string("/dev/zero"), sparse.string()}) {
+    CAPTURE(path);
+    auto r = run_convert({"check", path});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out == path + ": error: input is larger than the limit of 4194304 bytes [input-too-large]\n");
+  }
+  auto r = run_convert({"check", fifo.string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == fifo.string() + ": error: the input is empty [input-empty]\n");
 }
 
 TEST_CASE("check: exit 2 on usage errors") {

@@ -134,6 +134,22 @@ TEST_CASE("includes/excludes arches must be Docker native names") {
   CHECK(single(scmp, Code::UnknownArch)->hint == R"(did you mean "arm64"?)");
 }
 
+// reliability.md §5 row 31: a misspelt cap would silently drop (includes) or keep
+// (excludes) the rule for every container.
+TEST_CASE("includes/excludes caps must be exact capability names") {
+  auto unknown = read_text(with_rules(
+      R"({"names":["read"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN","CAP_FOO"]}})"));
+  const Diagnostic* d = single(unknown, Code::UnknownCapability);
+  CHECK(d->pointer == "/syscalls/0/includes/caps/1");
+  CHECK(d->message == R"(unknown capability "CAP_FOO": it never matches any container)");
+  auto spelling = read_text(with_rules(
+      R"({"names":["read"],"action":"SCMP_ACT_ALLOW","excludes":{"caps":["sys_admin"]}})"));
+  const Diagnostic* s = single(spelling, Code::UnknownCapability);
+  CHECK(s->pointer == "/syscalls/0/excludes/caps/0");
+  CHECK(s->message == R"(capability "sys_admin" never matches: includes/excludes compare exact names)");
+  CHECK(s->hint == R"(did you mean "CAP_SYS_ADMIN"?)");
+}
+
 TEST_CASE(
     "containers/common errno names are kept beside errnoRet - unknown ones are unknown-errno") {
   auto r = read_text(
