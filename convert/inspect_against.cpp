@@ -13,6 +13,7 @@
 #include "diff_input.hpp"
 #include "diff_report.hpp"
 #include "report.hpp"
+#include "scc/filter_attestation.hpp"
 #include "scc/names.hpp"
 #include "scc/semantic_diff.hpp"
 #include "scc/syscall_table.hpp"
@@ -20,10 +21,9 @@
 namespace scc::convert {
 namespace {
 
-// What the profile says about syscall names, per arch, for the notes.
+// What the profile says about syscall names, for the notes.
 struct ProfileFacts {
   const Profile* flat = nullptr;
-  std::uint32_t default_verdict = 0;
 
   std::vector<const SyscallRule*> rules_naming(const std::string& name) const {
     std::vector<const SyscallRule*> out;
@@ -32,35 +32,7 @@ struct ProfileFacts {
       if (std::find(r.names.begin(), r.names.end(), name) != r.names.end()) out.push_back(&r);
     return out;
   }
-  // The highest number of `arch` the profile names that libseccomp can
-  // resolve: where runc's ENOSYS stub starts.
-  std::uint32_t highest_resolvable(Arch arch) const {
-    std::uint32_t highest = 0;
-    const SyscallTable* table = syscall_table(arch);
-    if (flat == nullptr || table == nullptr) return highest;
-    for (const SyscallRule& r : flat->syscalls)
-      for (const std::string& name : r.names)
-        if (auto nr = table->number(name); nr && libseccomp_knows(arch, name)) highest = std::max(highest, *nr);
-    return highest;
-  }
 };
-
-bool is_stub(const SyscallDifference& d, const ProfileFacts& facts) {
-  if (d.name.empty() || !facts.rules_naming(d.name).empty()) return false;
-  if (d.numbers.first <= facts.highest_resolvable(d.arch)) return false;
-  return std::all_of(d.regions.begin(), d.regions.end(), [&](const Region& r) {
-    return r.verdict_a == (SECCOMP_RET_ERRNO | ENOSYS) && r.verdict_b == facts.default_verdict;
-  });
-}
-
-bool only_high_bits_of_32bit_args(const SyscallDifference& d) {
-  return std::all_of(d.regions.begin(), d.regions.end(), [&](const Region& r) {
-    for (unsigned i = 0; i < 6; ++i)
-      if (arg_width(d.arch, d.name, i) == ArgWidth::Bits32 && r.fields[i].high.mask == 0 && r.fields[i].high.first > 0)
-        return true;
-    return false;
-  });
-}
 
 bool repeats_an_argument(const SyscallRule& rule) {
   std::set<std::uint64_t> seen;
@@ -76,10 +48,7 @@ std::vector<std::string> notes(const SyscallDifference& d, const ProfileFacts& f
   const std::string arch(short_name(d.arch));
   if (!rules.empty() && !libseccomp_knows(d.arch, d.name))
     out.push_back("libseccomp does not know " + d.name + " on " + arch +
-                  ": runtimes built on it drop the profile's rules for it");
-  if (only_high_bits_of_32bit_args(d))
-    out.push_back("differs only when a 32-bit argument has high bits set: the live filter compares all 64 "
-                  "bits, the kernel reads the low 32 (the profile is compiled for what the kernel reads)");
+                  ": runtimes built on it drop the profile's rules for it, and here the live filter is looser");
   if (std::any_of(rules.begin(), rules.end(), [](const SyscallRule* r) { return repeats_an_argument(*r); }))
     out.push_back("a rule for " + d.name + " has several conditions on one argument: runc makes each its own "
                   "rule (any may match), here all must hold");
@@ -91,13 +60,17 @@ std::vector<std::string> notes(const SyscallDifference& d, const ProfileFacts& f
   return out;
 }
 
-void print_stub(const std::vector<SyscallDifference>& stub) {
-  if (stub.empty()) return;
-  std::cout << "runc's ENOSYS stub answers " << stub.size()
-            << (stub.size() == 1 ? " syscall" : " syscalls")
-            << " the profile does not name, above the highest it names (not counted):";
-  for (const SyscallDifference& d : stub) std::cout << " " << short_name(d.arch) << ":" << d.name;
-  std::cout << "\n";
+// The differences attest_filters() tolerates, listed apart with the reason.
+void print_tolerated(const std::vector<ToleratedDifference>& tolerated) {
+  if (tolerated.empty()) return;
+  std::cout << "tolerated (not counted; the same as seccomp-hook poststart tolerates):\n";
+  for (Tolerance kind : {Tolerance::RuncEnosysStub, Tolerance::HighBitsOf32BitArgument, Tolerance::UnknownToLibseccomp}) {
+    std::string list;
+    for (const ToleratedDifference& t : tolerated)
+      if (t.tolerance == kind) list += " " + std::string(short_name(t.difference.arch)) + ":" + t.difference.name;
+    if (list.empty()) continue;
+    std::cout << "  " << to_string(kind) << ":" << list << "\n    why: " << tolerance_reason(kind) << "\n";
+  }
 }
 
 }  // namespace
@@ -109,33 +82,23 @@ int inspect_against(const std::vector<bpf::Program>& live, pid_t pid, const std:
   Result<InputProgram> expected = input_program(*input.value, default_target(), {});
   print_diagnostics(std::cerr, input.value->file, expected.diagnostics);
   if (!expected.ok()) return kExitProblems;
-  DiffOptions options;
-  options.known_numbers_only = true;
+  std::vector<Arch> arches;
   for (Arch arch : expected.value->arches.empty() ? std::vector<Arch>{native_arch()} : expected.value->arches)
-    if (has_table(arch)) options.arches.push_back(arch);
-  auto result = diff_programs(live, std::span(&expected.value->program, 1), options);
+    if (has_table(arch)) arches.push_back(arch);
+  const ExpectedFilter want{expected.value->program, expected.value->flat ? &*expected.value->flat : nullptr,
+                            expected.value->default_action, false};
+  auto result = attest_filters(live, want, arches);
   print_diagnostics(std::cerr, "pid " + std::to_string(pid), result.diagnostics);
   if (!result.ok()) return kExitProblems;
   ProfileFacts facts;
   if (expected.value->flat) facts.flat = &*expected.value->flat;
-  facts.default_verdict = normalise_verdict(expected.value->default_action);
-  std::vector<SyscallDifference> stub;
-  auto& differences = result.value->differences;
-  for (auto it = differences.begin(); it != differences.end();)
-    if (is_stub(*it, facts)) {
-      stub.push_back(std::move(*it));
-      it = differences.erase(it);
-    } else {
-      ++it;
-    }
-  result.value->equivalent = differences.empty();
-  std::cout << "\nagainst " << input.value->file << ", compiled for " << arch_list(options.arches)
+  std::cout << "\nagainst " << input.value->file << ", compiled for " << arch_list(arches)
             << " (syscall numbers outside the tables are not compared: runc answers them with its own "
                "ENOSYS stub, crun with the default action)\n";
   DiffLabels labels{"live", "profile", [&facts](const SyscallDifference& d) { return notes(d, facts); }};
-  print_diff_text(std::cout, *result.value, options.arches, labels);
-  print_stub(stub);
-  return result.value->equivalent ? kExitOk : kExitProblems;
+  print_diff_text(std::cout, result.value->mismatches, arches, labels);
+  print_tolerated(result.value->tolerated);
+  return result.value->mismatches.equivalent ? kExitOk : kExitProblems;
 }
 
 }  // namespace scc::convert

@@ -14,12 +14,10 @@ namespace scc::convert {
 
 // Print the comparison of `live` (newest first) with PROFILE resolved for
 // this machine (Docker's default caps, the running kernel) and compiled for
-// its arches plus the native one. Only syscall numbers of the tables are
-// compared: runc answers other numbers with its own ENOSYS stub, crun with
-// the default action. Differences that runc's stub makes (ENOSYS for a
-// syscall the profile does not name, above the highest one it names) are
-// listed apart and do not count. Returns the exit status: 0 equivalent,
-// 1 different or the profile cannot be compiled.
+// its arches plus the native one, by scc::attest_filters: the comparison
+// seccomp-hook poststart makes, with the same tolerated differences (listed
+// apart, with the reason each is tolerated). Returns the exit status: 0
+// equivalent up to those, 1 different or the profile cannot be compiled.
 int inspect_against(const std::vector<bpf::Program>& live, pid_t pid, const std::string& profile_path);
 
 }  // namespace scc::convert

@@ -7,6 +7,7 @@
 #include "modes.hpp"
 #include "scc/config_rewrite.hpp"
 #include "scc/container_policy.hpp"
+#include "scc/decision_cache.hpp"
 #include "scc/oci_state.hpp"
 
 namespace scc::hook {
@@ -27,6 +28,24 @@ int run_create_runtime(const CommonOptions& common, const std::string& stage) {
   if (!text.ok()) {
     log.refuse(summarize(text.diagnostics));
     return kExitRefused;
+  }
+  // A decision cached for the same inputs (decision_cache.hpp) is replayed
+  // without parsing, resolving, proving or compiling the profile.
+  Result<ContainerConfig> light = parse_container_config(*text.value, SeccompReading::ShapeOnly);
+  std::optional<std::string> key;
+  if (light.ok()) {
+    label_selection(*config, *light.value, log);
+    key = decision_cache_key(DecisionPurpose::Enforce, *config, *light.value, false, SCC_VERSION);
+  }
+  if (key) {
+    Diagnostics problems;
+    std::optional<CachedDecision> cached = load_decision(*config, *key, problems);
+    log.warnings(problems);
+    if (cached) {
+      log.warnings(cached->warnings);
+      log.info(cached->log_line + std::string(kDecisionCachedSuffix));
+      return kExitOk;
+    }
   }
   Result<ContainerConfig> container = parse_container_config(*text.value);
   if (!container.ok()) {
@@ -49,8 +68,19 @@ int run_create_runtime(const CommonOptions& common, const std::string& stage) {
     return kExitRefused;
   }
   log.warnings(problems);
-  log.info(*expected.value ? "allowed: linux.seccomp satisfies the policy (" + describe_program(**expected.value) + ")"
-                           : "allowed: no linux.seccomp, which the policy permits");
+  auto line = [&](bool as_replayed) {
+    return *expected.value ? "allowed: linux.seccomp satisfies the policy (" +
+                                 describe_program(**expected.value, as_replayed) + ")"
+                           : std::string("allowed: no linux.seccomp, which the policy permits");
+  };
+  log.info(line(false));
+  // Stored only when the inputs did not change while deciding.
+  if (key && key == decision_cache_key(DecisionPurpose::Enforce, *config, *light.value, false, SCC_VERSION)) {
+    CachedDecision record;
+    record.log_line = line(true);
+    record.warnings = profile_warnings(problems);
+    store_decision(*config, *key, record);
+  }
   return kExitOk;
 }
 

@@ -83,16 +83,22 @@ int attest(pid_t pid, const PidFd& process, const HookConfig& config, const Cont
     return kill_and_refuse(process, log, "cannot read the live filters: " + summarize(live.diagnostics), kExitRefused);
   Diagnostics ignored;
   const std::vector<Arch> arches = target_arches(*container.seccomp, hook_compile_options(), ignored);
-  Result<Attestation> attested = attest_filters(*live.value, expected.program, *container.seccomp, arches);
+  const ExpectedFilter want{expected.program, &*container.seccomp,
+                            expected.compiled ? expected.compiled->default_action : 0};
+  Result<Attestation> attested = attest_filters(*live.value, want, arches);
   if (!attested.ok()) return kill_and_refuse(process, log, "cannot compare: " + summarize(attested.diagnostics), kExitRefused);
   if (attested.value->mismatch)
     return kill_and_refuse(process, log,
                            "the live filter is not what linux.seccomp asks for: " + describe(*attested.value->mismatch),
                            kExitMismatch);
   set_deadline_victim(-1);
+  const std::string tolerated = describe_tolerated(attested.value->tolerated);
   log.info("attested: " + std::to_string(live.value->size()) + " live filter(s) " +
-           (attested.value->byte_identical ? "byte-identical to" : "equivalent on " + std::to_string(attested.value->calls) + " calls to") +
-           " the expected program (" + describe_program(expected) + ")");
+           (attested.value->byte_identical ? "byte-identical to"
+                                           : std::string("equivalent (") +
+                                                 (attested.value->mismatches.proven ? "proven" : "tested") + ") to") +
+           " the expected program (compiled in memory, program sha256 " + expected.program_sha256.substr(0, 12) +
+           ")" + (tolerated.empty() ? "" : "; " + tolerated));
   return kExitOk;
 }
 
@@ -129,6 +135,7 @@ int run_poststart(const CommonOptions& common) {
   label_selection(*config, *container.value, log);
   RewriteOptions options;
   options.tool_version = SCC_VERSION;
+  options.use_program_cache = false;  // attest against our own compile, not a cache file
   Result<std::optional<CachedProgram>> expected = expected_program(*container.value, *config, options);
   if (!expected.ok()) return kill_and_refuse(process, log, summarize(expected.diagnostics), kExitRefused);
   log.warnings(expected.diagnostics);

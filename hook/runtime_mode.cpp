@@ -16,7 +16,10 @@
 #include "mode_labels.hpp"
 #include "modes.hpp"
 #include "scc/atomic_file.hpp"
+#include "scc/base64.hpp"
 #include "scc/config_rewrite.hpp"
+#include "scc/decision_cache.hpp"
+#include "scc/oci_json.hpp"
 #include "scc/runtime_args.hpp"
 
 namespace scc::hook {
@@ -47,7 +50,34 @@ mode_t mode_of(const std::filesystem::path& path) {
   return ::stat(path.c_str(), &st) == 0 ? st.st_mode & 07777 : 0644;
 }
 
-// Rewrite the bundle's config.json; false after a refusal.
+CachedDecision decision_record(const RewriteOutcome& outcome, const Diagnostics& diagnostics) {
+  CachedDecision record;
+  if (outcome.decision.profile) {
+    record.seccomp = CachedDecision::Seccomp::Replace;
+    record.seccomp_json = to_oci_json(outcome.decision.profile->flat).dump();
+  } else if (outcome.decision.selection.unconfined()) {
+    record.seccomp = CachedDecision::Seccomp::Remove;
+  }
+  if (outcome.handover) record.handover = base64_encode(outcome.handover->program.to_bytes());
+  record.log_line = describe_outcome(outcome, true);
+  record.warnings = profile_warnings(diagnostics);
+  return record;
+}
+
+bool write_bundle_config(const std::filesystem::path& bundle, const std::string& text, EventLog& log) {
+  const std::filesystem::path path = bundle / "config.json";
+  // Atomic, not durable: the bundle does not outlive the machine's uptime.
+  Diagnostics written = write_file_atomically(path, text, mode_of(path), Durability::Atomic);
+  if (written.has_errors()) {
+    log.refuse(summarize(written));
+    return false;
+  }
+  return true;
+}
+
+// Rewrite the bundle's config.json; false after a refusal. A decision cached
+// for the same inputs (decision_cache.hpp) is replayed without parsing,
+// resolving, proving or compiling the profile.
 bool rewrite_bundle(const CommonOptions& common, const RuntimeOptions& options, const RuntimeInvocation& call,
                     EventLog& log) {
   std::optional<HookConfig> config = load_config(common, log);
@@ -57,6 +87,24 @@ bool rewrite_bundle(const CommonOptions& common, const RuntimeOptions& options, 
   if (!text.ok()) {
     log.refuse(summarize(text.diagnostics));
     return false;
+  }
+  Result<ContainerConfig> light = parse_container_config(*text.value, SeccompReading::ShapeOnly);
+  std::optional<std::string> key;
+  if (light.ok()) {
+    label_selection(*config, *light.value, log);
+    key = decision_cache_key(DecisionPurpose::Rewrite, *config, *light.value, is_crun(options), SCC_VERSION);
+  }
+  if (key) {
+    Diagnostics problems;
+    std::optional<CachedDecision> cached = load_decision(*config, *key, problems);
+    std::optional<std::string> out = cached ? apply_decision(*light.value, *text.value, *cached) : std::nullopt;
+    log.warnings(problems);
+    if (out) {
+      log.warnings(cached->warnings);
+      if (*out != *text.value && !write_bundle_config(bundle, *out, log)) return false;
+      log.info(cached->log_line + std::string(kDecisionCachedSuffix));
+      return true;
+    }
   }
   Result<ContainerConfig> container = parse_container_config(*text.value);
   if (!container.ok()) {
@@ -73,15 +121,11 @@ bool rewrite_bundle(const CommonOptions& common, const RuntimeOptions& options, 
     return false;
   }
   log.warnings(outcome.diagnostics);
-  if (outcome.value->changed) {
-    const std::filesystem::path path = bundle / "config.json";
-    Diagnostics written = write_file_atomically(path, outcome.value->config_json, mode_of(path));
-    if (written.has_errors()) {
-      log.refuse(summarize(written));
-      return false;
-    }
-  }
+  if (outcome.value->changed && !write_bundle_config(bundle, outcome.value->config_json, log)) return false;
   log.info(describe_outcome(*outcome.value));
+  // Stored only when the inputs did not change while deciding.
+  if (key && key == decision_cache_key(DecisionPurpose::Rewrite, *config, *light.value, is_crun(options), SCC_VERSION))
+    store_decision(*config, *key, decision_record(*outcome.value, outcome.diagnostics));
   return true;
 }
 

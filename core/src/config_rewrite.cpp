@@ -69,8 +69,9 @@ Result<std::optional<CachedProgram>> expected_program(const ContainerConfig& con
       result.value.emplace();
     return result;
   }
-  Result<CachedProgram> cached = compile_cached(*container.seccomp, hook_compile_options(),
-                                                hook_cache_options(config, options.tool_version, options.compile_function));
+  ProgramCacheOptions cache = hook_cache_options(config, options.tool_version, options.compile_function);
+  if (!options.use_program_cache) cache.dir.reset();
+  Result<CachedProgram> cached = compile_cached(*container.seccomp, hook_compile_options(), cache);
   result.diagnostics = cached.diagnostics;
   if (!cached.ok()) return result;
   const std::string ours = base64_encode(cached.value->program.to_bytes());

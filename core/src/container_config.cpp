@@ -52,7 +52,7 @@ std::vector<std::string> string_array(const Json& value, const std::string& poin
   return out;
 }
 
-void read_fields(const StrictJson& json, ContainerConfig& config, FieldContext& ctx) {
+void read_fields(const StrictJson& json, ContainerConfig& config, FieldContext& ctx, SeccompReading reading) {
   const Json& root = json.root;
   if (const Json* annotations = member(root, "annotations")) {
     if (read_object(*annotations, "/annotations", ctx) != nullptr)
@@ -72,7 +72,7 @@ void read_fields(const StrictJson& json, ContainerConfig& config, FieldContext& 
   if (const Json* hostname = member(root, "hostname"))
     if (auto s = read_string(*hostname, "/hostname", ctx)) config.hostname = *s;
   if (const Json* seccomp = descend(root, {"linux", "seccomp"}, ctx)) {
-    if (read_object(*seccomp, "/linux/seccomp", ctx) != nullptr)
+    if (read_object(*seccomp, "/linux/seccomp", ctx) != nullptr && reading == SeccompReading::Profile)
       config.seccomp = read_profile(*seccomp, "/linux/seccomp", Dialect::OciConfig, ReadLimits{},
                                     json.numbers, ctx.diagnostics);
   }
@@ -80,7 +80,7 @@ void read_fields(const StrictJson& json, ContainerConfig& config, FieldContext& 
 
 }  // namespace
 
-Result<ContainerConfig> parse_container_config(std::string_view text) {
+Result<ContainerConfig> parse_container_config(std::string_view text, SeccompReading reading) {
   Result<ContainerConfig> result;
   ReadLimits limits;
   limits.max_bytes = kMaxConfigBytes;
@@ -90,7 +90,7 @@ Result<ContainerConfig> parse_container_config(std::string_view text) {
   check_lossy_numbers(*json.value, result.diagnostics);
   ContainerConfig config;
   FieldContext ctx{result.diagnostics, json.value->numbers};
-  read_fields(*json.value, config, ctx);
+  read_fields(*json.value, config, ctx, reading);
   json.value->positions.locate(result.diagnostics);
   if (result.diagnostics.has_errors()) return result;
   config.root = std::move(json.value->root);

@@ -62,11 +62,13 @@ Result<PolicyDecision> decide_unconfined(const HookConfig& config, PolicyDecisio
 }
 
 // A request for something other than the default must be provably no looser.
+bool needs_proof(const HookConfig& config, const ProfileSelection& selection) {
+  return selection.requested() && !config.policy.allow_annotation_loosen && selection.name != config.default_profile;
+}
+
 Diagnostics check_request(const HookConfig& config, const ContainerConfig& container,
                           const ProfileSelection& selection, const ResolvedProfile& chosen) {
-  if (!selection.requested() || config.policy.allow_annotation_loosen ||
-      selection.name == config.default_profile)
-    return {};
+  if (!needs_proof(config, selection)) return {};
   if (config.default_profile.empty())
     return violation("the " + request_text(selection) + " selects " + q(selection.name) +
                      ", but there is no defaultProfile to prove it no looser than, and "
@@ -124,6 +126,16 @@ Result<ProfileSelection> select_profile(const HookConfig& config, const Containe
   }
   result.value = std::move(selection);
   return result;
+}
+
+std::vector<std::string> consulted_profiles(const HookConfig& config, const ProfileSelection& selection) {
+  std::vector<std::string> out;
+  if (selection.source == ProfileSource::None || selection.unconfined()) return out;
+  out.push_back(selection.name);
+  if (needs_proof(config, selection) && !config.default_profile.empty() &&
+      config.default_profile != kUnconfinedProfile)
+    out.push_back(config.default_profile);
+  return out;
 }
 
 Target container_target(const ContainerConfig& container) {

@@ -4,16 +4,13 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <set>
+#include <cerrno>
 
 #include "scc/names.hpp"
 #include "scc/syscall_table.hpp"
 
 namespace scc {
 namespace {
-
-constexpr std::size_t kMaxCandidatesPerArg = 32;
-constexpr std::size_t kMaxVectorsPerSyscall = 4096;
 
 std::int32_t action_only(std::uint32_t ret) {
   return static_cast<std::int32_t>(ret & SECCOMP_RET_ACTION_FULL);
@@ -27,101 +24,133 @@ bool lets_call_run(std::uint32_t ret) {
 
 bool is_32_bit_arch(Arch arch) { return arch == Arch::X86 || arch == Arch::Arm; }
 
-// Values worth trying for one argument: where the profile's comparisons change.
-std::set<std::uint64_t> candidates(const std::vector<const ArgCondition*>& conditions, bool narrow) {
-  std::set<std::uint64_t> out{0};
-  auto add = [&](std::uint64_t v) {
-    if (narrow) v &= 0xffffffffULL;
-    out.insert(v);
-  };
-  for (const ArgCondition* c : conditions) {
-    for (std::uint64_t v : {c->value, c->value_two.value_or(0)}) {
-      add(v);
-      add(v - 1);
-      add(v + 1);
-    }
-    if (c->op == Operator::MaskedEq) {
-      const std::uint64_t want = c->value_two.value_or(0);
-      add(want | ~c->value);                      // bits outside the mask set
-      add(want ^ (c->value & (~c->value + 1)));   // the lowest mask bit flipped
-    }
-  }
-  add(~0ULL);
-  while (out.size() > kMaxCandidatesPerArg) out.erase(std::prev(out.end()));
-  return out;
-}
-
-// Argument vectors for one syscall on one arch: the full product of the
-// candidates when it is small, else each argument varied alone.
-std::vector<std::array<std::uint64_t, 6>> vectors_for(const Profile& flat, Arch arch, std::string_view syscall) {
-  std::array<std::vector<const ArgCondition*>, 6> by_index;
-  for (const SyscallRule& rule : flat.syscalls)
-    if (std::find(rule.names.begin(), rule.names.end(), syscall) != rule.names.end())
-      for (const ArgCondition& c : rule.args)
-        if (c.index < 6) by_index[c.index].push_back(&c);
-  std::array<std::vector<std::uint64_t>, 6> values;
-  std::size_t product = 1;
-  for (unsigned i = 0; i < 6; ++i) {
-    if (by_index[i].empty()) {
-      values[i] = {0};
-      continue;
-    }
-    const bool narrow = is_32_bit_arch(arch) || arg_width(arch, syscall, i) == ArgWidth::Bits32;
-    const auto set = candidates(by_index[i], narrow);
-    values[i].assign(set.begin(), set.end());
-    product *= values[i].size();
-  }
-  std::vector<std::array<std::uint64_t, 6>> out;
-  if (product <= kMaxVectorsPerSyscall) {
-    std::array<std::size_t, 6> at{};
-    for (std::size_t n = 0; n < product; ++n) {
-      std::array<std::uint64_t, 6> args{};
-      for (unsigned i = 0; i < 6; ++i) args[i] = values[i][at[i]];
-      out.push_back(args);
-      for (unsigned i = 0; i < 6 && ++at[i] == values[i].size(); ++i) at[i] = 0;
-    }
-    return out;
-  }
-  for (unsigned i = 0; i < 6; ++i)
-    for (std::uint64_t v : values[i]) {
-      std::array<std::uint64_t, 6> args{};
-      args[i] = v;
-      out.push_back(args);
-    }
-  return out;
-}
-
-struct Comparison {
-  std::span<const bpf::Program> live;
-  const bpf::Program& expected;
-  Attestation& report;
-  Diagnostics& diagnostics;
-
-  // false when comparing must stop (a mismatch or an error).
-  bool call(Arch arch, const SyscallEntry& entry, const std::array<std::uint64_t, 6>& args) {
-    bpf::SeccompData data;
-    data.nr = static_cast<std::int32_t>(entry.number);
-    data.arch = audit_arch(arch);
-    data.args = args;
-    Result<std::uint32_t> live_ret = evaluate_stack(live, data);
-    Result<bpf::Evaluation> expected_ret = bpf::evaluate_prechecked(expected, data);
-    ++report.calls;
-    if (!live_ret.ok() || !expected_ret.ok()) {
-      diagnostics.append(live_ret.diagnostics);
-      diagnostics.append(expected_ret.diagnostics);
-      return false;
-    }
-    const std::uint32_t want = expected_ret.value->ret;
-    const bool differs = libseccomp_knows(arch, entry.name)
-                             ? *live_ret.value != want
-                             : lets_call_run(*live_ret.value) && !lets_call_run(want);
-    if (!differs) return true;
-    report.mismatch = FilterMismatch{arch, std::string(entry.name), entry.number, args, *live_ret.value, want};
-    return false;
-  }
+struct ToleranceText {
+  Tolerance tolerance;
+  std::string_view name;
+  std::string_view reason;
 };
 
+constexpr ToleranceText kTolerances[] = {
+    {Tolerance::RuncEnosysStub, "runc-enosys-stub",
+     "runc answers syscalls above the highest one the profile names with ENOSYS (so programs fall back from "
+     "syscalls newer than the profile); the call is still denied"},
+    {Tolerance::HighBitsOf32BitArgument, "32-bit-argument-high-bits",
+     "only values with high bits set in an argument the kernel reads as 32 bits: the runtime's libseccomp "
+     "compares all 64 bits, the profile is compiled for what the syscall reads"},
+    {Tolerance::UnknownToLibseccomp, "unknown-to-libseccomp",
+     "the linked libseccomp does not know this syscall, so runtimes built on it drop the profile's rules for "
+     "it; the live filter denies at least what the profile denies"},
+};
+
+bool names(const Profile& flat, std::string_view syscall) {
+  for (const SyscallRule& r : flat.syscalls)
+    if (std::find(r.names.begin(), r.names.end(), syscall) != r.names.end()) return true;
+  return false;
+}
+
+// The highest number of `arch` the profile names that libseccomp can
+// resolve: where runc's ENOSYS stub starts.
+std::uint32_t highest_resolvable(const Profile& flat, Arch arch) {
+  std::uint32_t highest = 0;
+  const SyscallTable* table = syscall_table(arch);
+  if (table == nullptr) return highest;
+  for (const SyscallRule& r : flat.syscalls)
+    for (const std::string& name : r.names)
+      if (auto nr = table->number(name); nr && libseccomp_knows(arch, name)) highest = std::max(highest, *nr);
+  return highest;
+}
+
+bool is_stub(const SyscallDifference& d, const ExpectedFilter& expected) {
+  if (expected.flat == nullptr || d.name.empty() || names(*expected.flat, d.name)) return false;
+  if (d.numbers.first <= highest_resolvable(*expected.flat, d.arch)) return false;
+  const std::uint32_t default_verdict = normalise_verdict(expected.default_action);
+  return std::all_of(d.regions.begin(), d.regions.end(), [&](const Region& r) {
+    return r.verdict_a == (SECCOMP_RET_ERRNO | ENOSYS) && r.verdict_b == default_verdict;
+  });
+}
+
+bool only_high_bits_of_32bit_args(const SyscallDifference& d, const Region& r) {
+  for (unsigned i = 0; i < 6; ++i)
+    if ((is_32_bit_arch(d.arch) || arg_width(d.arch, d.name, i) == ArgWidth::Bits32) &&
+        !r.fields[i].high.contains(0))
+      return true;
+  return false;
+}
+
+std::optional<Tolerance> region_tolerance(const SyscallDifference& d, const Region& r) {
+  if (d.name.empty()) return std::nullopt;
+  if (only_high_bits_of_32bit_args(d, r)) return Tolerance::HighBitsOf32BitArgument;
+  if (!libseccomp_knows(d.arch, d.name) && !(lets_call_run(r.verdict_a) && !lets_call_run(r.verdict_b)))
+    return Tolerance::UnknownToLibseccomp;
+  return std::nullopt;
+}
+
+// A value of `w`, for messages: the smallest one tried first.
+std::uint32_t member_of(const WordSet& w) {
+  const std::uint32_t guess = (w.first & ~w.mask) | w.bits;
+  return w.contains(guess) ? guess : w.contains(w.first) ? w.first : w.bits;
+}
+
+FilterMismatch mismatch_of(const SyscallDifference& d) {
+  FilterMismatch m;
+  m.arch = d.arch;
+  m.syscall = d.name;
+  m.nr = d.numbers.first;
+  if (d.regions.empty()) return m;
+  const Region& r = d.regions.front();
+  for (unsigned i = 0; i < 6; ++i)
+    m.args[i] = (static_cast<std::uint64_t>(member_of(r.fields[i].high)) << 32) | member_of(r.fields[i].low);
+  m.live = r.verdict_a;
+  m.expected = r.verdict_b;
+  return m;
+}
+
+// Split the differences into tolerated ones and mismatches.
+void classify(std::vector<SyscallDifference> differences, const ExpectedFilter& expected, Attestation& out) {
+  for (SyscallDifference& d : differences) {
+    if (is_stub(d, expected)) {
+      out.tolerated.push_back({Tolerance::RuncEnosysStub, std::move(d)});
+      continue;
+    }
+    SyscallDifference real = d;
+    real.regions.clear();
+    std::vector<ToleratedDifference> tolerated;
+    for (const Region& r : d.regions) {
+      std::optional<Tolerance> t = region_tolerance(d, r);
+      if (!t) {
+        real.regions.push_back(r);
+        continue;
+      }
+      auto group = std::find_if(tolerated.begin(), tolerated.end(),
+                                [&](const ToleratedDifference& g) { return g.tolerance == *t; });
+      if (group == tolerated.end()) {
+        SyscallDifference part = d;
+        part.regions.clear();
+        part.regions_omitted = 0;
+        tolerated.push_back({*t, std::move(part)});
+        group = std::prev(tolerated.end());
+      }
+      group->difference.regions.push_back(r);
+    }
+    // Regions not listed cannot be classified: they count as mismatches.
+    if (!real.regions.empty() || real.regions_omitted > 0) out.mismatches.differences.push_back(std::move(real));
+    for (ToleratedDifference& t : tolerated) out.tolerated.push_back(std::move(t));
+  }
+}
+
 }  // namespace
+
+std::string_view to_string(Tolerance tolerance) {
+  for (const ToleranceText& t : kTolerances)
+    if (t.tolerance == tolerance) return t.name;
+  return "";
+}
+
+std::string_view tolerance_reason(Tolerance tolerance) {
+  for (const ToleranceText& t : kTolerances)
+    if (t.tolerance == tolerance) return t.reason;
+  return "";
+}
 
 Result<std::uint32_t> evaluate_stack(std::span<const bpf::Program> stack, const bpf::SeccompData& data) {
   Result<std::uint32_t> result;
@@ -139,31 +168,29 @@ Result<std::uint32_t> evaluate_stack(std::span<const bpf::Program> stack, const 
   return result;
 }
 
-Result<Attestation> attest_filters(std::span<const bpf::Program> live, const bpf::Program& expected,
-                                   const Profile& flat, std::span<const Arch> arches) {
+Result<Attestation> attest_filters(std::span<const bpf::Program> live, const ExpectedFilter& expected,
+                                   std::span<const Arch> arches) {
   Result<Attestation> result;
   Attestation report;
-  report.byte_identical = live.size() == 1 && live.front() == expected;
-  if (report.byte_identical) {
-    result.value = report;
+  report.byte_identical = live.size() == 1 && live.front() == expected.program;
+  if (report.byte_identical && expected.identical_shortcut) {
+    result.value = std::move(report);
     return result;
   }
-  result.diagnostics.append(bpf::check(expected));
-  for (const bpf::Program& p : live) result.diagnostics.append(bpf::check(p));
-  if (result.diagnostics.has_errors()) return result;
-  Comparison compare{live, expected, report, result.diagnostics};
-  for (Arch arch : arches) {
-    const SyscallTable* table = syscall_table(arch);
-    if (table == nullptr) continue;
-    for (const SyscallEntry& entry : table->entries())
-      for (const auto& args : vectors_for(flat, arch, entry.name))
-        if (!compare.call(arch, entry, args)) {
-          if (result.diagnostics.has_errors()) return result;
-          result.value = report;
-          return result;
-        }
-  }
-  result.value = report;
+  DiffOptions options;
+  options.known_numbers_only = true;
+  options.arches.assign(arches.begin(), arches.end());
+  options.max_regions = 256;
+  Result<DiffResult> diff = diff_programs(live, std::span(&expected.program, 1), options);
+  result.diagnostics = diff.diagnostics;
+  if (!diff.ok()) return result;
+  std::vector<SyscallDifference> differences = std::move(diff.value->differences);
+  report.mismatches = std::move(*diff.value);
+  report.mismatches.differences.clear();
+  classify(std::move(differences), expected, report);
+  report.mismatches.equivalent = report.mismatches.differences.empty();
+  if (!report.mismatches.equivalent) report.mismatch = mismatch_of(report.mismatches.differences.front());
+  result.value = std::move(report);
   return result;
 }
 
@@ -176,6 +203,15 @@ std::string describe(const FilterMismatch& m) {
   }
   return std::string(short_name(m.arch)) + " " + m.syscall + "(nr " + std::to_string(m.nr) + ", args " + args +
          "): live " + bpf::describe_return(m.live) + ", expected " + bpf::describe_return(m.expected);
+}
+
+std::string describe_tolerated(const std::vector<ToleratedDifference>& tolerated) {
+  if (tolerated.empty()) return "";
+  std::string out = std::to_string(tolerated.size()) + " tolerated:";
+  for (const ToleratedDifference& t : tolerated)
+    out += " " + std::string(to_string(t.tolerance)) + " " + std::string(short_name(t.difference.arch)) + ":" +
+           t.difference.name + (&t == &tolerated.back() ? "" : ",");
+  return out;
 }
 
 }  // namespace scc

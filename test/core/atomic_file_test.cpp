@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "scc/atomic_file.hpp"
 #include "support/support.hpp"
@@ -75,4 +79,41 @@ TEST_CASE("a path without a file name is refused") {
   REQUIRE(d.size() == 1);
   CHECK(d.items()[0].code == Code::OutputUnwritable);
   CHECK(entries(dir.path()) == 0);
+}
+
+TEST_CASE("temporary names of dead writers are swept by the next write - live and young ones stay") {
+  test::TempDir dir;
+  auto path = dir.path() / "config.json";
+  dir.write("config.json", "old");
+  // pid 1 runs; a pid above pid_max never does.
+  dir.write(".config.json.tmp-1-aaaaaa", "live writer");
+  dir.write(".config.json.tmp-99999999-bbbbbb", "dead writer");
+  dir.write(".config.json.tmp-Xy12Zq", "unowned, young");
+  auto old = dir.write(".config.json.tmp-Ab34Cd", "unowned, old");
+  fs::last_write_time(old, fs::file_time_type::clock::now() - std::chrono::minutes(2));
+  dir.write(".other.json.tmp-99999999-cccccc", "another file's");
+  CHECK(write_file_atomically(path, "new\n", 0644, Durability::Atomic).empty());
+  CHECK(test::read_file(path) == "new\n");
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{".config.json.tmp-1-aaaaaa", ".config.json.tmp-Xy12Zq",
+                                          ".other.json.tmp-99999999-cccccc", "config.json"});
+}
+
+TEST_CASE("an atomic-only write replaces a file and a symlink like a durable one") {
+  test::TempDir dir;
+  auto path = dir.path() / "out.json";
+  CHECK(write_file_atomically(path, "one", 0600, Durability::Atomic).empty());
+  CHECK(test::read_file(path) == "one");
+  CHECK(mode_of(path) == 0600u);
+  CHECK(write_file_atomically(path, "two", 0640, Durability::Atomic).empty());
+  CHECK(test::read_file(path) == "two");
+  CHECK(mode_of(path) == 0640u);
+  auto target = dir.write("target", "original");
+  fs::create_symlink(target, dir.path() / "link");
+  CHECK(write_file_atomically(dir.path() / "link", "new", 0644, Durability::Atomic).empty());
+  CHECK(test::read_file(target) == "original");
+  CHECK(test::read_file(dir.path() / "link") == "new");
+  CHECK(entries(dir.path()) == 3);
 }

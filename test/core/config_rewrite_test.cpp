@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scc/arch.hpp"
 #include "scc/base64.hpp"
 #include "scc/config_rewrite.hpp"
 #include "scc/oci_json.hpp"
@@ -209,4 +210,24 @@ TEST_CASE("garbage config.json is refused") {
   CHECK(first_error(rewrite_config(R"({"process": {"capabilities": {"bounding": ["CAP_NOPE"]}}})", f.config, f.options)
                         .diagnostics)
             .code == Code::UnknownCapability);
+}
+
+// Profiles are resolved for the native arch (and its compat sub-arches), whatever
+// the incoming config.json names: the kernel checks each syscall against the
+// arch of the entry point the task used, and a container on this kernel can
+// only use the native ones (a foreign image runs under an emulator, which
+// makes native syscalls). docs/hook.md, "Target arch".
+TEST_CASE("the written profile covers the native arches even when config.json names another") {
+  if (native_arch() != Arch::X86_64) return;  // the arch names below are x86_64's
+  Fixture f;
+  f.dir.write("profiles/base.json", R"({"defaultAction": "SCMP_ACT_ERRNO",
+    "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"]},
+                {"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]}],
+    "syscalls": [{"names": ["read", "write", "exit_group"], "action": "SCMP_ACT_ALLOW"}]})");
+  Json input = parse(test::runc_spec_config());
+  input["linux"]["seccomp"] = Json::parse(R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"]})");
+  auto r = rewrite_config(input.dump(), f.config, f.options);
+  REQUIRE(r.ok());
+  Json out = parse(r.value->config_json);
+  CHECK(out["linux"]["seccomp"]["architectures"] == Json::parse(R"(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"])"));
 }

@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "scc/compile.hpp"
@@ -69,6 +72,13 @@ bpf::Program libseccomp_program() {
 
 const std::vector<Arch> kNative{native_arch()};
 
+// attest_filters() against `profile` compiled by this project, on the native arch.
+Result<Attestation> attest(const std::vector<bpf::Program>& live, const Profile& profile) {
+  auto r = compile(profile, CompileOptions{});
+  REQUIRE(r.ok());
+  return attest_filters(live, ExpectedFilter{r.value->program, &profile, r.value->default_action}, kNative);
+}
+
 }  // namespace
 
 TEST_CASE("the stack: the most restrictive action wins and the newest among equals") {
@@ -83,9 +93,8 @@ TEST_CASE("the stack: the most restrictive action wins and the newest among equa
 }
 
 TEST_CASE("the expected program itself is byte-identical") {
-  const bpf::Program p = compiled(allowlist());
-  const std::vector<bpf::Program> live{p};
-  auto r = attest_filters(live, p, allowlist(), kNative);
+  const std::vector<bpf::Program> live{compiled(allowlist())};
+  auto r = attest(live, allowlist());
   REQUIRE(r.ok());
   CHECK(r.value->byte_identical);
   CHECK_FALSE(r.value->mismatch.has_value());
@@ -95,23 +104,25 @@ TEST_CASE("another program with the same meaning attests equal") {
   CompileOptions binary;
   binary.tree = CompileOptions::Tree::Binary;
   const std::vector<bpf::Program> live{compiled(allowlist(), binary)};
-  auto r = attest_filters(live, compiled(allowlist()), allowlist(), kNative);
+  auto r = attest(live, allowlist());
   REQUIRE(r.ok());
   CHECK_FALSE(r.value->byte_identical);
   CHECK_FALSE(r.value->mismatch.has_value());
-  CHECK(r.value->calls > syscall_table(native_arch())->entries().size());
+  CHECK(r.value->mismatches.proven);
+  CHECK(r.value->mismatches.syscalls_compared == syscall_table(native_arch())->entries().size());
+  CHECK(r.value->tolerated.empty());
 }
 
 TEST_CASE("libseccomp's own program for the profile (as runc and crun build it) attests equal") {
   const std::vector<bpf::Program> live{libseccomp_program()};
-  auto r = attest_filters(live, compiled(allowlist()), allowlist(), kNative);
+  auto r = attest(live, allowlist());
   REQUIRE(r.ok());
   CHECK_FALSE(r.value->mismatch.has_value());
 }
 
 TEST_CASE("a looser live filter is a mismatch naming the first differing call") {
   const std::vector<bpf::Program> live{compiled(allowlist(true))};
-  auto r = attest_filters(live, compiled(allowlist()), allowlist(), kNative);
+  auto r = attest(live, allowlist());
   REQUIRE(r.ok());
   REQUIRE(r.value->mismatch.has_value());
   const FilterMismatch& m = *r.value->mismatch;
@@ -126,7 +137,7 @@ TEST_CASE("a live filter that ignores an argument condition is a mismatch") {
   Profile any_personality = allowlist();
   any_personality.syscalls[1].args.clear();
   const std::vector<bpf::Program> live{compiled(any_personality)};
-  auto r = attest_filters(live, compiled(allowlist()), allowlist(), kNative);
+  auto r = attest(live, allowlist());
   REQUIRE(r.ok());
   REQUIRE(r.value->mismatch.has_value());
   CHECK(r.value->mismatch->syscall == "personality");
@@ -134,7 +145,7 @@ TEST_CASE("a live filter that ignores an argument condition is a mismatch") {
 }
 
 TEST_CASE("no live filter at all is a mismatch") {
-  auto r = attest_filters({}, compiled(allowlist()), allowlist(), kNative);
+  auto r = attest({}, allowlist());
   REQUIRE(r.ok());
   REQUIRE(r.value->mismatch.has_value());
   CHECK(r.value->mismatch->live == SECCOMP_RET_ALLOW);
@@ -142,7 +153,7 @@ TEST_CASE("no live filter at all is a mismatch") {
 
 TEST_CASE("a stricter outer filter on top of the expected one is a mismatch too") {
   const std::vector<bpf::Program> live{single(SECCOMP_RET_KILL_PROCESS), compiled(allowlist())};
-  auto r = attest_filters(live, compiled(allowlist()), allowlist(), kNative);
+  auto r = attest(live, allowlist());
   REQUIRE(r.ok());
   REQUIRE(r.value->mismatch.has_value());
   CHECK(r.value->mismatch->live == SECCOMP_RET_KILL_PROCESS);
@@ -150,14 +161,168 @@ TEST_CASE("a stricter outer filter on top of the expected one is a mismatch too"
 
 TEST_CASE("a looser filter under the expected one changes nothing") {
   const std::vector<bpf::Program> live{compiled(allowlist()), single(SECCOMP_RET_ALLOW)};
-  auto r = attest_filters(live, compiled(allowlist()), allowlist(), kNative);
+  auto r = attest(live, allowlist());
   REQUIRE(r.ok());
   CHECK_FALSE(r.value->mismatch.has_value());
 }
 
 TEST_CASE("a live program the kernel would reject is an error") {
   const std::vector<bpf::Program> live{bpf::Program({sock_filter{BPF_LD | BPF_W | BPF_ABS, 0, 0, 3}})};
-  auto r = attest_filters(live, compiled(allowlist()), allowlist(), kNative);
+  auto r = attest(live, allowlist());
   CHECK_FALSE(r.ok());
   CHECK(r.diagnostics.has_errors());
+}
+
+// --- the tolerated differences (filter_attestation.hpp), each with its limit -----
+
+namespace {
+
+Profile rule_profile(Action default_action, std::uint16_t default_errno, std::vector<SyscallRule> rules) {
+  Profile p;
+  p.dialect = Dialect::Oci;
+  p.default_action = default_action;
+  if (default_action == Action::Errno) p.default_errno_ret = default_errno;
+  p.syscalls = std::move(rules);
+  return p;
+}
+
+SyscallRule rule(std::vector<std::string> names, Action action, std::vector<ArgCondition> args = {},
+                 std::optional<std::uint64_t> errno_ret = std::nullopt) {
+  SyscallRule r;
+  r.names = std::move(names);
+  r.action = action;
+  r.args = std::move(args);
+  r.errno_ret = errno_ret;
+  return r;
+}
+
+ArgCondition arg(unsigned index, std::uint64_t value, Operator op) {
+  ArgCondition c;
+  c.index = index;
+  c.value = value;
+  c.op = op;
+  return c;
+}
+
+// What runc's libseccomp builds for `rules` (names it cannot resolve dropped),
+// default ERRNO(default_errno) or ALLOW.
+bpf::Program libseccomp_build(std::uint32_t default_action, const std::vector<std::tuple<std::string, std::uint32_t, std::vector<scmp_arg_cmp>>>& rules) {
+  scmp_filter_ctx ctx = seccomp_init(default_action);
+  REQUIRE(ctx != nullptr);
+  for (const auto& [name, action, args] : rules) {
+    const int nr = seccomp_syscall_resolve_name(name.c_str());
+    if (nr == __NR_SCMP_ERROR) continue;
+    REQUIRE(seccomp_rule_add_array(ctx, action, nr, static_cast<unsigned>(args.size()), args.data()) == 0);
+  }
+  int fd = memfd_create("bpf", 0);
+  REQUIRE(fd >= 0);
+  REQUIRE(seccomp_export_bpf(ctx, fd) == 0);
+  seccomp_release(ctx);
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(lseek(fd, 0, SEEK_END)));
+  REQUIRE(pread(fd, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()));
+  close(fd);
+  auto program = bpf::Program::from_bytes(bytes);
+  REQUIRE(program.ok());
+  return *program.value;
+}
+
+std::vector<std::string> tolerated_list(const Attestation& a) {
+  std::vector<std::string> out;
+  for (const ToleratedDifference& t : a.tolerated)
+    out.push_back(std::string(to_string(t.tolerance)) + " " + t.difference.name);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("tolerated - runc's 64-bit compare of a 32-bit argument differs only with high bits set") {
+  if (native_arch() != Arch::X86_64) return;  // socket's number and width below are x86_64's
+  // moby's socket rule: allowed unless the family is AF_VSOCK (40).
+  const Profile p = rule_profile(Action::Errno, EPERM,
+                                 {rule({"read", "write", "exit_group"}, Action::Allow),
+                                  rule({"socket"}, Action::Allow, {arg(0, 40, Operator::Ne)})});
+  const std::vector<bpf::Program> live{libseccomp_build(
+      SCMP_ACT_ERRNO(EPERM), {{"read", SCMP_ACT_ALLOW, {}}, {"write", SCMP_ACT_ALLOW, {}},
+                              {"exit_group", SCMP_ACT_ALLOW, {}}, {"socket", SCMP_ACT_ALLOW, {SCMP_A0(SCMP_CMP_NE, 40)}}})};
+  auto r = attest(live, p);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r.value->mismatch.has_value());
+  CHECK(tolerated_list(*r.value) == std::vector<std::string>{"32-bit-argument-high-bits socket"});
+  // Every tolerated region has arg0's high half away from zero: 0x1_00000028 is
+  // allowed by runc's filter (its weakness), denied by ours.
+  for (const Region& region : r.value->tolerated.front().difference.regions) {
+    CHECK_FALSE(region.fields[0].high.contains(0));
+  }
+  // A real difference in the low half is still a mismatch: runc's filter
+  // comparing against AF_UNIX (1) instead.
+  const std::vector<bpf::Program> wrong{libseccomp_build(
+      SCMP_ACT_ERRNO(EPERM), {{"read", SCMP_ACT_ALLOW, {}}, {"write", SCMP_ACT_ALLOW, {}},
+                              {"exit_group", SCMP_ACT_ALLOW, {}}, {"socket", SCMP_ACT_ALLOW, {SCMP_A0(SCMP_CMP_NE, 1)}}})};
+  auto bad = attest(wrong, p);
+  REQUIRE(bad.ok());
+  REQUIRE(bad.value->mismatch.has_value());
+  CHECK(describe(*bad.value->mismatch) == "x86_64 socket(nr 41, args 1 0 0 0 0 0): live ERRNO(1) EPERM, expected ALLOW");
+}
+
+TEST_CASE("tolerated - a syscall libseccomp does not know where the live filter is stricter - not where it is looser") {
+  if (native_arch() != Arch::X86_64) return;
+  const std::string unknown = "lsm_list_modules";  // newer than the linked libseccomp 2.5
+  if (seccomp_syscall_resolve_name(unknown.c_str()) != __NR_SCMP_ERROR) return;
+  REQUIRE_FALSE(libseccomp_knows(Arch::X86_64, unknown));
+  // Allowed by the profile; runc drops the rule, so the call gets the default EPERM.
+  const Profile allows = rule_profile(Action::Errno, EPERM,
+                                      {rule({"read", "write", "exit_group", unknown}, Action::Allow)});
+  const std::vector<bpf::Program> stricter{libseccomp_build(
+      SCMP_ACT_ERRNO(EPERM), {{"read", SCMP_ACT_ALLOW, {}}, {"write", SCMP_ACT_ALLOW, {}},
+                              {"exit_group", SCMP_ACT_ALLOW, {}}, {unknown, SCMP_ACT_ALLOW, {}}})};
+  auto r = attest(stricter, allows);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r.value->mismatch.has_value());
+  CHECK(tolerated_list(*r.value) == std::vector<std::string>{"unknown-to-libseccomp " + unknown});
+  // Denied by the profile under a default ALLOW; runc drops the rule and allows it.
+  const Profile denies = rule_profile(Action::Allow, 0, {rule({unknown}, Action::Errno, {}, EACCES)});
+  const std::vector<bpf::Program> looser{libseccomp_build(SCMP_ACT_ALLOW, {{unknown, SCMP_ACT_ERRNO(EACCES), {}}})};
+  auto bad = attest(looser, denies);
+  REQUIRE(bad.ok());
+  REQUIRE(bad.value->mismatch.has_value());
+  CHECK(describe(*bad.value->mismatch) == "x86_64 " + unknown + "(nr 461, args 0 0 0 0 0 0): live ALLOW, expected ERRNO(13) EACCES");
+}
+
+TEST_CASE("tolerated - runc's ENOSYS stub above the highest named syscall - not below it or for a named one") {
+  if (native_arch() != Arch::X86_64) return;
+  // Names read (0), write (1) and exit_group (231).
+  const Profile p = allowlist();  // personality (135) too
+  // runc's stub as its own newer filter: numbers above 231 get ENOSYS.
+  const bpf::Program stub({sock_filter{BPF_LD | BPF_W | BPF_ABS, 0, 0, 0},
+                           sock_filter{BPF_JMP | BPF_JGT | BPF_K, 0, 1, 231},
+                           sock_filter{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS},
+                           sock_filter{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW}});
+  const std::vector<bpf::Program> live{stub, compiled(p)};
+  auto r = attest(live, p);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r.value->mismatch.has_value());
+  REQUIRE_FALSE(r.value->tolerated.empty());
+  for (const ToleratedDifference& t : r.value->tolerated) {
+    CHECK(t.tolerance == Tolerance::RuncEnosysStub);
+    CHECK(t.difference.numbers.first > 231);
+  }
+  CHECK(r.value->tolerated.front().difference.name == "epoll_wait");  // 232
+  // The same stub starting below the highest named syscall (above 135): ENOSYS
+  // for numbers the profile's own rules cover is a mismatch.
+  const bpf::Program early({sock_filter{BPF_LD | BPF_W | BPF_ABS, 0, 0, 0},
+                            sock_filter{BPF_JMP | BPF_JGT | BPF_K, 0, 1, 135},
+                            sock_filter{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS},
+                            sock_filter{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW}});
+  const std::vector<bpf::Program> wrong{early, compiled(p)};
+  auto bad = attest(wrong, p);
+  REQUIRE(bad.ok());
+  REQUIRE(bad.value->mismatch.has_value());
+  CHECK(describe(*bad.value->mismatch) == "x86_64 ustat(nr 136, args 0 0 0 0 0 0): live ERRNO(38) ENOSYS, expected ERRNO(1) EPERM");
+}
+
+TEST_CASE("every tolerance has a name and a reason") {
+  for (Tolerance t : {Tolerance::RuncEnosysStub, Tolerance::HighBitsOf32BitArgument, Tolerance::UnknownToLibseccomp}) {
+    CHECK_FALSE(to_string(t).empty());
+    CHECK(tolerance_reason(t).size() > 40);
+  }
 }

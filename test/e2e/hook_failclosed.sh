@@ -9,7 +9,8 @@
 #   hook_failclosed.sh cache     read-only, foreign-mode, missing and corrupted caches: the
 #                                program is compiled in memory, never taken from a bad entry
 #   hook_failclosed.sh sigkill   the hook killed with SIGKILL while writing a cache entry or
-#                                config.json (deterministically inside fsync, then at random)
+#                                config.json (deterministically inside a chosen system call,
+#                                then at random), and the deadline firing during the rewrite
 # shellcheck source=hook_lib.sh source-path=SCRIPTDIR disable=SC2016  # jq filters
 . "$(dirname "$0")/hook_lib.sh"
 
@@ -330,7 +331,7 @@ $prefix: $applied (cache uncached, key H, program sha256 H)" "$HOOK_LINES"
     "0 errno EACCES" "$E2E_RC $E2E_OUT"
   e2e_expect "read-only cache, crun container: createRuntime and poststart checked it in memory" \
     "seccomp-hook: createRuntime: container $id: profile \"deny13\" (annotation): allowed: linux.seccomp satisfies the policy (cache uncached, key H, program sha256 H)
-seccomp-hook: poststart: container $id: profile \"deny13\" (annotation): attested: 1 live filter(s) byte-identical to the expected program (cache uncached, key H, program sha256 H)" \
+seccomp-hook: poststart: container $id: profile \"deny13\" (annotation): attested: 1 live filter(s) byte-identical to the expected program (compiled in memory, program sha256 H)" \
     "$(hook_log_masked createRuntime "$id" | grep -v warning; hook_log_masked poststart "$id" | grep -v warning)"
   e2e_expect "read-only cache: still only the bad entry, unchanged" "$key.bpf same" \
     "$(entries "$ro") $(cmp -s "$other" "$ro/$key.bpf" && echo same)"
@@ -370,26 +371,28 @@ seccomp-hook: precreate: container ? (hostname corrupted): profile \"deny13\" (a
 # --- sigkill ------------------------------------------------------------------------
 
 # Start "$@" (stdin from the file INPUT, stdout to the file OUT) under strace with every
-# fsync held for 3 s, and SIGKILL the traced process (not strace) once it is inside the
-# first fsync. Fails the test if the process never reached fsync.
-kill_in_fsync() {
-  local input=$1 out=$2 strace_pid pid i
-  shift 2
+# call of SYSCALL held for 3 s on entry, and SIGKILL the traced process (not strace) once
+# it is inside the first one. Fails the test if the process never reached SYSCALL.
+kill_in_syscall() {
+  local syscall=$1 input=$2 out=$3 strace_pid pid i
+  shift 3
   rm -f "$E2E_TMP/strace.log"
-  strace -f -o "$E2E_TMP/strace.log" -e trace=fsync -e inject=fsync:delay_enter=3000000 "$@" \
+  strace -f -o "$E2E_TMP/strace.log" -e trace="$syscall" -e inject="$syscall":delay_enter=3000000 "$@" \
     <"$input" >"$out" 2>"$E2E_TMP/killed.err" &
   strace_pid=$!
   for ((i = 0; i < 200; i++)); do
-    grep -q 'fsync(' "$E2E_TMP/strace.log" 2>/dev/null && break
+    grep -q "$syscall(" "$E2E_TMP/strace.log" 2>/dev/null && break
     sleep 0.02
   done
   pid=$(pgrep -P "$strace_pid" | head -1)
   if [ -z "$pid" ] || [ "$i" -ge 200 ]; then
-    e2e_die "the hook did not reach fsync under strace: $(cat "$E2E_TMP/strace.log" "$E2E_TMP/killed.err")"
+    e2e_die "the hook did not reach $syscall under strace: $(cat "$E2E_TMP/strace.log" "$E2E_TMP/killed.err")"
   fi
   kill -KILL "$pid"
   wait "$strace_pid" 2>/dev/null || true
 }
+
+kill_in_fsync() { kill_in_syscall fsync "$@"; }
 
 # Every file in DIR is a valid entry or a hidden temporary file of the writer's pattern.
 check_cache_sane() {
@@ -428,18 +431,72 @@ check_sigkill() {
   run_hook "$input" --config "$conf" precreate --runtime-name crun
   e2e_expect "a stale temporary file is swept by the next writer" "$key.bpf" "$(entries "$dir")"
 
-  # 4. The wrapper killed inside the fsync of config.json's rewrite: config.json is intact.
-  local fake
+  # 4. The wrapper's rewrite of config.json (docs/hook.md, runtime): the text goes to an
+  # unnamed O_TMPFILE file, which gets a name only for linkat + renameat2, with signals
+  # blocked. a) Killed while the unnamed file is written (in its fchmod): nothing left.
+  local fake wrapper
   fake=$(fake_runtime)
   hook_bundle deny13 true
   cp "$E2E_BUNDLE/config.json" "$before"
-  kill_in_fsync /dev/null "$E2E_TMP/killed.out" "$HOOK_BIN" --config "$HOOK_CONFIG" runtime --runtime "$fake" -- \
-    run --bundle "$E2E_BUNDLE" scce-$$-killed
-  e2e_expect "wrapper killed in the rewrite: config.json is the old file, the runtime did not run" \
-    "same:did not run" "$(cmp -s "$before" "$E2E_BUNDLE/config.json" && echo same):$(fake_ran)"
-  e2e_expect "wrapper killed in the rewrite: nothing in the bundle but config.json and the temporary file" \
-    "config.json" "$(entries "$E2E_BUNDLE" | grep -v -E '^\.config\.json\.tmp-.{6}$')"
-  e2e_log "left in the bundle after the kill: $(entries "$E2E_BUNDLE" | tr '\n' ' ')"
+  wrapper=("$HOOK_BIN" --config "$HOOK_CONFIG" runtime --runtime "$fake" -- run --bundle "$E2E_BUNDLE" scce-$$-killed)
+  kill_in_syscall fchmod /dev/null "$E2E_TMP/killed.out" "${wrapper[@]}"
+  e2e_expect "wrapper killed writing the new config.json: the old file, nothing else, the runtime did not run" \
+    "same:config.json:did not run" "$(cmp -s "$before" "$E2E_BUNDLE/config.json" && echo same):$(entries "$E2E_BUNDLE" | tr '\n' ' ' | sed 's/ $//'):$(fake_ran)"
+  # b) Killed between linkat and the exchange (SIGKILL cannot be blocked): the named
+  # temporary file of a dead pid is left, config.json is still the old one...
+  kill_in_syscall renameat2 /dev/null "$E2E_TMP/killed.out" "${wrapper[@]}"
+  e2e_expect "wrapper killed between link and exchange: the old config.json, one .config.json.tmp-PID-R of the dead writer" \
+    "same:1:did not run" \
+    "$(cmp -s "$before" "$E2E_BUNDLE/config.json" && echo same):$(entries "$E2E_BUNDLE" | grep -c -E '^\.config\.json\.tmp-[0-9]+-[0-9a-f]{6}$'):$(fake_ran)"
+  # ... which the next run in the bundle removes, and that run succeeds.
+  "${wrapper[@]}" </dev/null >/dev/null 2>"$E2E_TMP/next.err" && E2E_RC=0 || E2E_RC=$?
+  e2e_expect "after the kill: the next run rewrites config.json, removes the dead writer's file, runs the runtime" \
+    "0:config.json:ran:deny13" \
+    "$E2E_RC:$(entries "$E2E_BUNDLE" | tr '\n' ' ' | sed 's/ $//'):$(fake_ran):$(jq -r '.annotations["seccomp-hook.profile"]' "$E2E_BUNDLE/config.json")"
+  e2e_expect "after the kill: config.json holds the profile's errno" 13 \
+    "$(jq '.linux.seccomp.syscalls[0].errnoRet' "$E2E_BUNDLE/config.json")"
+  # c) The deadline (SIGALRM) while the unnamed file is written: exit 3, nothing left.
+  local quick=$E2E_TMP/quick.json
+  hook_write_config "$quick" '.deadlineMs = 300'
+  cp "$before" "$E2E_BUNDLE/config.json"
+  fake=$(fake_runtime)
+  strace -f -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=1500000 \
+    "$HOOK_BIN" --config "$quick" runtime --runtime "$fake" -- run --bundle "$E2E_BUNDLE" scce-$$-late \
+    </dev/null >/dev/null 2>"$E2E_TMP/late.err" && E2E_RC=0 || E2E_RC=$?
+  e2e_expect "deadline while writing config.json: exit 3, the old file, nothing else, no runtime" \
+    "3:same:config.json:did not run" \
+    "$E2E_RC:$(cmp -s "$before" "$E2E_BUNDLE/config.json" && echo same):$(entries "$E2E_BUNDLE" | tr '\n' ' ' | sed 's/ $//'):$(fake_ran)"
+  # d) The deadline between linkat and the exchange: the signal waits for the exchange,
+  # so config.json is the whole new file and no name is left; exit 3, no runtime.
+  strace -f -o /dev/null -e trace=linkat -e inject=linkat:delay_enter=1500000 \
+    "$HOOK_BIN" --config "$quick" runtime --runtime "$fake" -- run --bundle "$E2E_BUNDLE" scce-$$-late \
+    </dev/null >/dev/null 2>"$E2E_TMP/late.err" && E2E_RC=0 || E2E_RC=$?
+  e2e_expect "deadline between link and exchange: exit 3, the whole new config.json, nothing else, no runtime" \
+    "3:13:config.json:did not run" \
+    "$E2E_RC:$(jq '.linux.seccomp.syscalls[0].errnoRet' "$E2E_BUNDLE/config.json"):$(entries "$E2E_BUNDLE" | tr '\n' ' ' | sed 's/ $//'):$(fake_ran)"
+  # e) Killed at random points, 30 times, without a cache (so each run decides anew):
+  # config.json is always the old or the whole new text, and the next run leaves no name.
+  local nocache=$E2E_TMP/nocache.json after=$E2E_TMP/after.json old=0 new=0 torn=0
+  hook_write_config "$nocache" 'del(.cacheDir)'
+  cp "$before" "$E2E_BUNDLE/config.json"
+  "$HOOK_BIN" --config "$nocache" runtime --runtime /bin/true -- run --bundle "$E2E_BUNDLE" x </dev/null 2>/dev/null
+  cp "$E2E_BUNDLE/config.json" "$after"
+  for ((i = 0; i < 30; i++)); do
+    cp "$before" "$E2E_BUNDLE/config.json"
+    "$HOOK_BIN" --config "$nocache" runtime --runtime /bin/true -- run --bundle "$E2E_BUNDLE" x </dev/null 2>/dev/null &
+    sleep "$(printf '0.%03d' $((RANDOM % 15)))"
+    kill -KILL $! 2>/dev/null
+    wait $! 2>/dev/null
+    if cmp -s "$before" "$E2E_BUNDLE/config.json"; then old=$((old + 1))
+    elif cmp -s "$after" "$E2E_BUNDLE/config.json"; then new=$((new + 1))
+    else torn=$((torn + 1)); fi
+  done
+  e2e_log "random kills of the wrapper: $old left the old config.json, $new the new one, $torn anything else"
+  e2e_expect "random kills of the wrapper: config.json never torn" 0 "$torn"
+  "$HOOK_BIN" --config "$nocache" runtime --runtime /bin/true -- run --bundle "$E2E_BUNDLE" x </dev/null 2>/dev/null &&
+    E2E_RC=0 || E2E_RC=$?
+  e2e_expect "random kills of the wrapper: the next run succeeds and leaves nothing but config.json" \
+    "0:config.json" "$E2E_RC:$(entries "$E2E_BUNDLE" | tr '\n' ' ' | sed 's/ $//')"
 
   # 5. Killed at random points, 20 times: every file left is a valid entry or a temp file.
   for ((i = 0; i < 20; i++)); do

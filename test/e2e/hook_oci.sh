@@ -11,7 +11,8 @@
 # 4. an unconfined container is refused (policy refuseUnconfined);
 # 5. poststart kills a container whose live filter is not what config.json asks for,
 #    through the runtime and by hand;
-# 6. crun only: the hand-over (run.oci.seccomp_bpf_data): crun loads exactly our program.
+# 6. crun only: the hand-over (run.oci.seccomp_bpf_data): crun loads exactly our program;
+# 7. crun only: an altered program cache entry is caught by poststart.
 # shellcheck source=hook_lib.sh source-path=SCRIPTDIR disable=SC2119,SC2016  # hook_check_cache: default dir; jq filters in single quotes
 . "$(dirname "$0")/hook_lib.sh"
 
@@ -36,9 +37,9 @@ applied_line() {
 }
 
 attested_line() {
-  local id=$1 profile=$2 source=$3 how="equivalent on N calls to"
+  local id=$1 profile=$2 source=$3 how="equivalent (proven) to"
   [ "$RT" = crun ] && how="byte-identical to"
-  echo "seccomp-hook: poststart: container $id: profile \"$profile\" ($source): attested: 1 live filter(s) $how the expected program (cache hit, key H, program sha256 H)"
+  echo "seccomp-hook: poststart: container $id: profile \"$profile\" ($source): attested: 1 live filter(s) $how the expected program (compiled in memory, program sha256 H)"
 }
 
 # 1. The annotation selects deny13 (EACCES); without one the default (EPERM) applies. The
@@ -230,8 +231,8 @@ check_handover() {
   hook_bundle deny13 sh -c "$PROBES"
   hook_run crun wrapper "$id"
   e2e_expect "hand-over, warm start: the probes" "$(probes_under EACCES)" "$E2E_OUT"
-  e2e_expect "hand-over, warm start: the program came from the cache" \
-    "$(applied_line "$id" deny13 annotation hit)" "$(log_of runtime "$id")"
+  e2e_expect "hand-over, warm start: the decision and its program came from the cache" \
+    "$(applied_line "$id" deny13 annotation hit); decision cached" "$(log_of runtime "$id")"
   e2e_expect "hand-over, warm start: still one cache entry" 1 "$(hook_check_cache | wc -l)"
 
   local saved=$HOOK_CONFIG
@@ -247,8 +248,41 @@ check_handover() {
   e2e_expect "no hand-over: crun's own compile differs from ours" different \
     "$(cmp -s "$E2E_TMP/own.0.bpf" "$ours" && echo same || echo different)"
   e2e_expect "no hand-over: and is attested as equivalent" \
-    "seccomp-hook: poststart: container $id: profile \"deny13\" (annotation): attested: 1 live filter(s) equivalent on N calls to the expected program (cache hit, key H, program sha256 H)" \
+    "seccomp-hook: poststart: container $id: profile \"deny13\" (annotation): attested: 1 live filter(s) equivalent (proven) to the expected program (compiled in memory, program sha256 H)" \
     "$(log_of poststart "$id")"
+}
+
+# 7. crun: a program cache entry altered consistently (its checksum recomputed, as only
+# root could) is what the wrapper hands over and what createRuntime, reading the same
+# entry, finds consistent; poststart compiles the expected program in memory and kills
+# the container. The altered program gives mkdir EXDEV (e18's) instead of deny13's EACCES.
+check_tampered_cache() {
+  local id conf=$E2E_TMP/tampered-cache.json dir=$E2E_TMP/tcache entry key evil=$E2E_TMP/evil.bpf mismatch
+  [ -x "${HOOK_CONVERT:-/nonexistent}" ] || e2e_die "SCC_CONVERT_BIN is not set (CTest sets it)"
+  hook_write_config "$conf" ".cacheDir = \"$dir\""
+  hook_bundle deny13 true
+  "$HOOK_BIN" --config "$conf" precreate --runtime-name crun <"$E2E_BUNDLE/config.json" >/dev/null 2>&1 ||
+    e2e_die "precreate could not fill $dir"
+  entry=$(ls "$dir"/*.bpf)
+  key=$(basename "$entry" .bpf)
+  "$HOOK_CONVERT" compile "$HOOK_PROFILES/e18.json" --format bpf -o "$evil" 2>/dev/null || e2e_die "cannot compile e18"
+  # shellcheck disable=SC2059  # the digest as \x escapes
+  { printf SCCBPF01
+    printf "$(cat <(printf '%s' "$key") "$evil" | sha256sum | cut -c1-64 | sed 's/../\\x&/g')"
+    cat "$evil"; } >"$entry"
+  e2e_expect "tampered cache: the altered entry passes the cache's own checks" "$key ok" \
+    "$(hook_check_cache "$dir" | cut -d' ' -f1-2)"
+  local saved=$HOOK_CONFIG
+  HOOK_CONFIG=$conf
+  id=$(id_for tampered-cache)
+  hook_bundle deny13 sh -c 'sleep 3; echo survived'
+  hook_run crun wrapper "$id"
+  HOOK_CONFIG=$saved
+  e2e_expect "tampered cache: crun was handed the altered program" same \
+    "$(hook_handover_bytes "$E2E_TMP/handed.bpf"; cmp -s "$E2E_TMP/handed.bpf" "$evil" && echo same || echo different)"
+  mismatch="seccomp-hook: poststart: container $id: profile \"deny13\" (annotation): refused: the live filter is not what linux.seccomp asks for: x86_64 mkdir(nr 83, args 0 0 0 0 0 0): live ERRNO(18) EXDEV, expected ERRNO(13) EACCES; container process killed"
+  e2e_expect "tampered cache: poststart's line" "$mismatch" "$(hook_failed_line crun)"
+  e2e_expect "tampered cache: the container was SIGKILLed before it could print" "137:" "$E2E_RC:$E2E_OUT"
 }
 
 main() {
@@ -262,6 +296,7 @@ main() {
   check_attestation_in_runtime
   check_attestation_by_hand
   [ "$RT" = crun ] && check_handover
+  [ "$RT" = crun ] && check_tampered_cache
   e2e_finish
 }
 

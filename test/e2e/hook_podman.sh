@@ -49,7 +49,7 @@ check_runc() {
     "seccomp-hook: createRuntime: container $cid: profile \"deny13\" (annotation): allowed: linux.seccomp satisfies the policy (cache miss, key H, program sha256 H)" \
     "$(log_of createRuntime "$cid")"
   e2e_expect "podman: --annotation deny13: poststart attested it" \
-    "seccomp-hook: poststart: container $cid: profile \"deny13\" (annotation): attested: 1 live filter(s) equivalent on N calls to the expected program (cache hit, key H, program sha256 H)" \
+    "seccomp-hook: poststart: container $cid: profile \"deny13\" (annotation): attested: 1 live filter(s) equivalent (proven) to the expected program (compiled in memory, program sha256 H)" \
     "$(log_of poststart "$cid")"
 
   podman_run e2e-default "$IMAGE" sh -c "$PROBES"
@@ -79,7 +79,7 @@ check_crun() {
     "seccomp-hook: precreate: container ? (hostname e2e-crun): profile \"deny13\" (annotation): applied: linux.seccomp from $HOOK_PROFILES/deny13.json (sha256 H, 2 rules); BPF handed to crun (cache miss, key H, program sha256 H)" \
     "$(log_of precreate '? (hostname e2e-crun)')"
   e2e_expect "podman+crun: poststart found crun running exactly that program" \
-    "seccomp-hook: poststart: container $cid: profile \"deny13\" (annotation): attested: 1 live filter(s) byte-identical to the expected program (cache hit, key H, program sha256 H)" \
+    "seccomp-hook: poststart: container $cid: profile \"deny13\" (annotation): attested: 1 live filter(s) byte-identical to the expected program (compiled in memory, program sha256 H)" \
     "$(log_of poststart "$cid")"
 }
 

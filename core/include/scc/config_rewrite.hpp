@@ -29,6 +29,9 @@ struct RewriteOptions {
   bool runtime_is_crun = false;
   std::string tool_version;  // for the cache key
   CompileFunction compile_function = compile;
+  // expected_program(): false compiles in memory and never reads the cache
+  // (poststart attests against a program no cache file could have altered).
+  bool use_program_cache = true;
 };
 
 struct RewriteOutcome {

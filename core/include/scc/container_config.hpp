@@ -31,12 +31,18 @@ struct ContainerConfig {
   std::optional<Profile> seccomp;                  // /linux/seccomp as written, pointers absolute
 };
 
+// How much of /linux/seccomp parse_container_config reads: the profile (into
+// ContainerConfig::seccomp), or only that it is an object, leaving seccomp
+// unset (a decision-cache lookup keys on the JSON itself, decision_cache.hpp).
+enum class SeccompReading { Profile, ShapeOnly };
+
 // Errors: what parse_strict_json reports; an integer that does not fit 64
 // bits (a rewrite would change it); a wrong type at /annotations (object of
 // strings), /process/env (array of strings), /process/capabilities/bounding
 // (array of known capability names), /hostname, /linux, /linux/seccomp; and
-// every error the OCI profile reader finds in /linux/seccomp.
-Result<ContainerConfig> parse_container_config(std::string_view text);
+// every error the OCI profile reader finds in /linux/seccomp (with Profile).
+Result<ContainerConfig> parse_container_config(std::string_view text,
+                                               SeccompReading reading = SeccompReading::Profile);
 
 // The value of environment variable `key` in `env` ("KEY=VALUE" entries):
 // nullopt when absent. Several entries with different values are an error

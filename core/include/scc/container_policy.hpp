@@ -45,6 +45,12 @@ struct ProfileSelection {
 // (check_profile_name) unless it is "unconfined".
 Result<ProfileSelection> select_profile(const HookConfig& config, const ContainerConfig& container);
 
+// The profile names decide() reads for `selection`: the selected one (not
+// "unconfined"), and the default when a request must be proven no looser
+// than it. A decision is a function of these files, the hook config and the
+// container's selection, bounding set and linux.seccomp (decision_cache.hpp).
+std::vector<std::string> consulted_profiles(const HookConfig& config, const ProfileSelection& selection);
+
 // What the profile is resolved for: the native arch, the container's
 // bounding set (empty when config.json has none), the running kernel.
 Target container_target(const ContainerConfig& container);
