@@ -48,7 +48,12 @@ class Parser {
 
  private:
   std::size_t process_of(int pid);
-  void end_process(int pid) { current_.erase(pid); }
+  void end_process(int pid) {
+    if (auto it = current_.find(pid); it != current_.end()) {
+      ended_[pid] = it->second;
+      current_.erase(it);
+    }
+  }
   void body(std::size_t log, std::size_t line, std::string_view text, std::size_t offset, std::optional<int> pid);
   void call(std::size_t log, std::size_t line, std::string_view text, std::size_t offset, int pid);
   void note_child(int pid, std::string_view name, std::string_view text);
@@ -61,6 +66,7 @@ class Parser {
   std::vector<std::size_t> recognised_;  // lines understood, per log
   std::vector<Process> processes_;
   std::map<int, std::size_t> current_;  // pid -> its live process
+  std::map<int, std::size_t> ended_;    // pid -> its last process that exited
   int anonymous_ = -1;                  // pid for lines without one (a log of one process)
 };
 
@@ -138,8 +144,18 @@ void Parser::note_child(int pid, std::string_view name, std::string_view text) {
   if (!child || *child == 0 || static_cast<int>(*child) == pid) return;
   std::size_t parent = process_of(pid);
   std::size_t segment = processes_[parent].segments.size() - 1;
-  Process& c = processes_[process_of(static_cast<int>(*child))];
-  if (!c.parent && !c.segments.front().arch) c.parent = std::make_pair(parent, segment);
+  // The child may have been seen already, even to its end (its -ff file came first).
+  const int child_pid = static_cast<int>(*child);
+  std::size_t c = 0;
+  if (auto live = current_.find(child_pid); live != current_.end()) {
+    c = live->second;
+  } else if (auto ended = ended_.find(child_pid); ended != ended_.end() && !processes_[ended->second].parent) {
+    c = ended->second;
+  } else {
+    c = process_of(child_pid);
+  }
+  Process& born = processes_[c];
+  if (!born.parent && !born.segments.front().arch) born.parent = std::make_pair(parent, segment);
 }
 
 void Parser::call(std::size_t log, std::size_t line, std::string_view text, std::size_t offset, int pid) {
