@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -326,16 +327,37 @@ void write_failure(int fd, int stage, int error) {
   [[maybe_unused]] ssize_t n = ::write(fd, &failure, sizeof failure);
 }
 
+// The trace filter: SECCOMP_RET_TRACE for every syscall but the native
+// ones in `untrapped`, which are allowed (a linear chain of comparisons; the
+// kernel JITs it).
+std::vector<sock_filter> trace_filter(const std::vector<std::string>& untrapped) {
+  std::vector<std::uint32_t> numbers;
+  const SyscallTable* table = syscall_table(native_arch());
+  for (const std::string& name : untrapped)
+    if (std::optional<std::uint32_t> nr = table ? table->number(name) : std::nullopt) numbers.push_back(*nr);
+  if (numbers.empty() || numbers.size() > 200) return {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE)};
+  const auto n = static_cast<std::uint8_t>(numbers.size());
+  std::vector<sock_filter> program{
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, audit_arch(native_arch()), 0, static_cast<std::uint8_t>(n + 2)),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, kX32SyscallBit, static_cast<std::uint8_t>(n), 0),
+  };
+  for (std::uint8_t i = 0; i < n; ++i)  // match: jump past the rest and the TRACE return
+    program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, numbers[i], static_cast<std::uint8_t>(n - i), 0));
+  program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+  program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  return program;
+}
+
 // The child: wait until the tracer has seized it, load the trace filter,
 // exec. Only async-signal-safe calls.
-[[noreturn]] void run_child(int sync_fd, int failure_fd, char* const* argv) {
+[[noreturn]] void run_child(int sync_fd, int failure_fd, char* const* argv, const sock_fprog& program) {
   char byte = 0;
   ssize_t n;
   do n = ::read(sync_fd, &byte, 1);
   while (n < 0 && errno == EINTR);
   if (n != 1) ::_exit(125);  // the tracer gave up
-  sock_filter trace_all = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
-  sock_fprog program{1, &trace_all};
   if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) {
     // Without CAP_SYS_ADMIN the kernel wants no_new_privs first.
     if (errno != EACCES || ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
@@ -363,6 +385,9 @@ Result<TraceOutcome> trace_command(const std::vector<std::string>& argv, const T
   for (std::string& arg : args) c_argv.push_back(arg.data());
   c_argv.push_back(nullptr);
 
+  std::vector<sock_filter> filter = trace_filter(options.untrapped);
+  const sock_fprog program{static_cast<unsigned short>(filter.size()), filter.data()};
+
   int sync_pipe[2], failure_pipe[2];
   if (::pipe2(sync_pipe, O_CLOEXEC) != 0) {
     result.diagnostics.error(Code::SystemError, "", "pipe: " + errno_text(errno));
@@ -383,7 +408,7 @@ Result<TraceOutcome> trace_command(const std::vector<std::string>& argv, const T
   if (child == 0) {
     ::close(sync_pipe[1]);
     ::close(failure_pipe[0]);
-    run_child(sync_pipe[0], failure_pipe[1], c_argv.data());
+    run_child(sync_pipe[0], failure_pipe[1], c_argv.data(), program);
   }
   ::close(sync_pipe[0]);
   ::close(failure_pipe[1]);
@@ -397,6 +422,7 @@ Result<TraceOutcome> trace_command(const std::vector<std::string>& argv, const T
                              "cannot trace the command: ptrace(PTRACE_SEIZE): " + errno_text(error));
     return result;
   }
+  if (options.started) options.started(child);
   const char go = 1;
   [[maybe_unused]] ssize_t written = ::write(sync_pipe[1], &go, 1);
   ::close(sync_pipe[1]);

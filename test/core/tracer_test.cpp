@@ -66,6 +66,22 @@ TEST_CASE("tracer: a busybox shell workload and its forked children are recorded
   CHECK_FALSE(std::filesystem::exists(target));
 }
 
+TEST_CASE("tracer: untrapped native syscalls run without a stop and are not recorded") {
+  scc::test::skip_unless_live_seccomp();
+  scc::TraceOptions options;
+  options.untrapped = {"write", "getpid", "no_such_syscall"};
+  const std::string script = "import os, ctypes\nos.write(1, b'')\nos.getpid()\nos.getuid()\n"
+                             "ctypes.CDLL(None).syscall(0x40000000 | 1)\n";
+  scc::Result<scc::TraceOutcome> traced = scc::trace_command({python(), "-c", script}, options);
+  REQUIRE(traced.ok());
+  CHECK(traced.value->exit_code == 0);
+  CHECK(find(traced.value->recording, Arch::X86_64, "write") == nullptr);
+  CHECK(find(traced.value->recording, Arch::X86_64, "getpid") == nullptr);
+  CHECK(find(traced.value->recording, Arch::X86_64, "getuid") != nullptr);
+  // x32 write shares nothing with the native number: still trapped.
+  CHECK(find(traced.value->recording, Arch::X32, "write") != nullptr);
+}
+
 TEST_CASE("tracer: the command's exit code and a signal death are kept") {
   scc::test::skip_unless_live_seccomp();
   scc::TraceOutcome exited = trace({"busybox", "sh", "-c", "exit 7"});

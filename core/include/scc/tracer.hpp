@@ -45,6 +45,15 @@ struct TraceOptions {
   // Called at most once per `progress_interval` while the command runs.
   std::function<void(const TraceProgress&)> progress;
   std::chrono::milliseconds progress_interval{250};
+  // trace_command: native-arch syscalls the trace filter allows without a
+  // stop, so they are neither seen nor counted. For names the caller's
+  // profile allows anyway (the runtime baseline recorded_profile() adds by
+  // default): a hot read/write loop then runs at untraced speed. Names the
+  // native table does not know are ignored.
+  std::vector<std::string> untrapped;
+  // trace_command: called with the command's pid once it is traced, before
+  // it execs (to forward signals to it).
+  std::function<void(pid_t)> started;
 };
 
 struct TraceOutcome {
