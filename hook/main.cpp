@@ -87,6 +87,10 @@ int main(int argc, char** argv) {
   }
   app.add_subcommand("poststart", "attest the container's live filter (state on stdin)")
       ->callback([&] { exit_code = run_poststart(common); });
+  app.add_subcommand("record", "createRuntime: record the container's syscalls (annotation seccomp-hook.record)")
+      ->callback([&] { exit_code = run_record(common); });
+  app.add_subcommand("poststop", "finish a container recording (state on stdin)")
+      ->callback([&] { exit_code = run_poststop(common); });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -31,6 +31,8 @@ int run_precreate(const CommonOptions& common, const std::string& runtime_name);
 int run_runtime(const CommonOptions& common, const RuntimeOptions& options);
 int run_create_runtime(const CommonOptions& common, const std::string& stage);
 int run_poststart(const CommonOptions& common);
+int run_record(const CommonOptions& common);    // createRuntime: start a container recorder
+int run_poststop(const CommonOptions& common);  // finish a container recording
 
 // Shared steps of the modes. Each returns nullopt after logging a refusal.
 std::optional<HookConfig> load_config(const CommonOptions& common, EventLog& log);
