@@ -1,0 +1,77 @@
+// seccomp-hook poststop: finishes a container recording (record_mode.cpp).
+// Waits, bounded by the hook's deadline, until the recorder has written the
+// profile and released its lock file, then reports what it wrote (exit 0) or
+// why it could not (exit 1), and removes the lock file. A container without
+// the recording annotation has nothing to finish.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "deadline.hpp"
+#include "modes.hpp"
+#include "record_target.hpp"
+#include "scc/oci_state.hpp"
+
+namespace scc::hook {
+
+int run_poststop(const CommonOptions& common) {
+  EventLog log("poststop");
+  std::optional<std::string> input = read_stdin(log);
+  if (!input) return kExitRefused;
+  Result<OciState> state = parse_oci_state(*input);
+  if (!state.ok()) {
+    log.refuse("state: " + summarize(state.diagnostics));
+    return kExitRefused;
+  }
+  log.set_container(state.value->id);
+  std::optional<HookConfig> config = load_config(common, log);
+  if (!config) return kExitRefused;
+  Result<std::optional<RecordTarget>> target = record_target(*config, *state.value);
+  if (!target.ok()) {
+    log.refuse(summarize(target.diagnostics));
+    return kExitRefused;
+  }
+  if (!*target.value) {
+    log.info("no recording to finish");
+    return kExitOk;
+  }
+  const RecordTarget& where = **target.value;
+  const int fd = ::open(where.lock.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    log.refuse("no recorder ran for this container (" + where.lock.string() + ": " + std::strerror(errno) +
+               "); is `seccomp-hook record` registered at createRuntime?");
+    return kExitRefused;
+  }
+  // The recorder holds the lock until the profile is written.
+  const std::uint64_t until = config->deadline_ms * 9 / 10;
+  bool finished = false;
+  while (!(finished = ::flock(fd, LOCK_SH | LOCK_NB) == 0) && elapsed_ms() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (!finished) {
+    ::close(fd);
+    log.refuse("the recorder of " + where.output.string() + " has not finished within " + std::to_string(until) +
+               " ms");
+    return kExitRefused;
+  }
+  std::string status;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) status.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  ::unlink(where.lock.c_str());
+  while (!status.empty() && status.back() == '\n') status.pop_back();
+  if (status != "ok") {
+    log.refuse("recording " + where.output.string() + " failed: " +
+               (status.empty() ? std::string("the recorder ended without writing it") : status));
+    return kExitRefused;
+  }
+  log.info("recording written to " + where.output.string());
+  return kExitOk;
+}
+
+}  // namespace scc::hook
