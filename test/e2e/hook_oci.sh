@@ -205,7 +205,7 @@ check_attestation_by_hand() {
 check_handover() {
   local id pid ours=$E2E_TMP/handover.bpf entry
   [ -x "${HOOK_CONVERT:-/nonexistent}" ] || e2e_die "SCC_CONVERT_BIN is not set (CTest sets it)"
-  rm -f "$HOOK_CACHE"/*.bpf
+  rm -f "$HOOK_CACHE"/*.bpf "$HOOK_CACHE"/*.decision  # a cold start: no program, no decision
   id=$(id_for handover)
   hook_bundle deny13 sleep 30
   hook_run crun wrapper "$id" -d
@@ -254,8 +254,9 @@ check_handover() {
 
 # 7. crun: a program cache entry altered consistently (its checksum recomputed, as only
 # root could) is what the wrapper hands over and what createRuntime, reading the same
-# entry, finds consistent; poststart compiles the expected program in memory and kills
-# the container. The altered program gives mkdir EXDEV (e18's) instead of deny13's EACCES.
+# entry, finds consistent; poststart compiles the expected program in memory, finds the
+# hand-over annotation is not that program, and kills the container. (The altered program
+# gives mkdir EXDEV, e18's, instead of deny13's EACCES.)
 check_tampered_cache() {
   local id conf=$E2E_TMP/tampered-cache.json dir=$E2E_TMP/tcache entry key evil=$E2E_TMP/evil.bpf mismatch
   [ -x "${HOOK_CONVERT:-/nonexistent}" ] || e2e_die "SCC_CONVERT_BIN is not set (CTest sets it)"
@@ -280,7 +281,7 @@ check_tampered_cache() {
   HOOK_CONFIG=$saved
   e2e_expect "tampered cache: crun was handed the altered program" same \
     "$(hook_handover_bytes "$E2E_TMP/handed.bpf"; cmp -s "$E2E_TMP/handed.bpf" "$evil" && echo same || echo different)"
-  mismatch="seccomp-hook: poststart: container $id: profile \"deny13\" (annotation): refused: the live filter is not what linux.seccomp asks for: x86_64 mkdir(nr 83, args 0 0 0 0 0 0): live ERRNO(18) EXDEV, expected ERRNO(13) EACCES; container process killed"
+  mismatch="seccomp-hook: poststart: container $id: profile \"deny13\" (annotation): refused: run.oci.seccomp_bpf_data is not the program compiled from linux.seccomp: crun would enforce something the profile does not say [policy-violation at /annotations/run.oci.seccomp_bpf_data]; container process killed"
   e2e_expect "tampered cache: poststart's line" "$mismatch" "$(hook_failed_line crun)"
   e2e_expect "tampered cache: the container was SIGKILLed before it could print" "137:" "$E2E_RC:$E2E_OUT"
 }
