@@ -129,7 +129,7 @@ check_opens() {
     "openat2 deny13 RESOLVE_BENEATH ENOENT
 openat2 deny13.json RESOLVE_BENEATH fd" \
     "$(grep -E 'open[a-z0-9]*\(.*"(deny13|deny13\.json)"' "$log" |
-      sed -E 's/^[0-9]+ (openat2)\([^,]*, "([^"]*)".*(RESOLVE_BENEATH).* = (-1 ENOENT|[0-9]+).*/\1 \2 \3 \4/; s/-1 ENOENT/ENOENT/; s/ [0-9]+$/ fd/')"
+      sed -E 's/^[0-9]+ +(openat2)\([^,]*, "([^"]*)".*(RESOLVE_BENEATH).* = (-1 ENOENT|[0-9]+).*/\1 \2 \3 \4/; s/-1 ENOENT/ENOENT/; s/ [0-9]+$/ fd/')"
   e2e_expect "no open names the profile's full path" 0 "$(grep -c -E "open[a-z0-9]*\(.*\"$HOOK_PROFILES/deny13" "$log")"
   # Every read of the profile's content comes from a descriptor of that same file.
   e2e_expect "the content is read from the resolved file" "yes" \
