@@ -8,7 +8,7 @@
 #   crash_consistency.sh kill     SCC_CRASH_RUNS (default 200) SIGKILLs at a random delay in
 #                                 microseconds for each writer: seccomp-hook precreate
 #                                 storing a cache entry, the runtime wrapper rewriting
-#                                 config.json, seccomp-convert -o
+#                                 config.json, seccomp-convert -o, seccomp-convert record -o
 #   crash_consistency.sh enospc   the same writers on a full tmpfs (and one with a few
 #                                 kilobytes left): a clear error naming the path, nothing
 #                                 torn, the hook fails closed; a cache that cannot store
@@ -165,10 +165,20 @@ kill_config_rewrite() {
     fi
     files=$(names_in "$E2E_BUNDLE")
     grep -q '^\.config\.json\.tmp-' <<<"$files" && temp=$((temp + 1))
-    if grep -q -v -E '^config\.json$|^\.config\.json\.tmp-.{6}$' <<<"$files"; then
+    if grep -q -v -E '^config\.json$|^\.config\.json\.tmp-[0-9a-zA-Z-]+$' <<<"$files"; then
       stray=$((stray + 1))
       e2e_log "run $i: unexpected files: $(tr '\n' ' ' <<<"$files")"
     fi
+    # A hidden file the writer left (the old file after the exchange, or the new one before
+    # it) is whole: the old or the rewritten config, nothing in between.
+    for f in "$E2E_BUNDLE"/.config.json.tmp-*; do
+      [ -e "$f" ] || continue
+      h=$(sha "$f")
+      if [ "$h" != "$sha_orig" ] && [ "$h" != "$sha_new" ]; then
+        torn=$((torn + 1))
+        e2e_log "run $i: $(basename "$f") is neither the old nor the rewritten config ($(wc -c <"$f") bytes)"
+      fi
+    done
     # The runtime may only ever have seen the rewritten config.
     if [ -e "$ran" ] && [ "$(cut -d' ' -f1 "$ran")" != "$sha_new" ]; then
       ran_early=$((ran_early + 1))
@@ -185,7 +195,7 @@ kill_config_rewrite() {
   done
   e2e_log "wrapper config.json rewrite: $RUNS runs, kill at 0..$max us (odd runs 0..$((max / 4))): $killed killed, $finished finished first;" \
     "config.json left old $old times, rewritten $new times; a temporary file left $temp times"
-  e2e_expect "wrapper killed $RUNS times: config.json is always the old or the rewritten file" 0 "$torn"
+  e2e_expect "wrapper killed $RUNS times: config.json (and any hidden file left) is always the old or the rewritten file" 0 "$torn"
   e2e_expect "wrapper killed $RUNS times: nothing in the bundle but config.json and hidden temporary files" 0 "$stray"
   e2e_expect "wrapper killed $RUNS times: the runtime never saw a config.json that is not the rewritten one" 0 "$ran_early"
   e2e_expect "wrapper killed $RUNS times: every next call runs the runtime on the rewritten config" 0 "$next_bad"
@@ -240,12 +250,64 @@ kill_convert_output() {
     "$([ "$old" -gt 0 ] && [ "$new" -gt 0 ] && echo yes || echo "no: old $old, new $new")"
 }
 
+# seccomp-convert record -o OUT -- probe 39 over an existing OUT. The recorder traces the
+# probe with PTRACE_O_EXITKILL, so killing the recorder ends the probe too. The recorded
+# profile of this run is the same every time (stdout is /dev/null each time).
+kill_recorder() {
+  local dir=$E2E_TMP/krec out ref_old=$E2E_TMP/rec-old.json ref_new=$E2E_TMP/rec-new.json max i h
+  local killed=0 finished=0 old=0 new=0 torn=0 stray=0 next_bad=0 sha_old sha_new files rc rec
+  e2e_build_probe
+  rec=("$CONVERT" record -o "$dir/out.json" -- "$E2E_PROBE" 39)
+  mkdir -p "$dir"
+  out=$dir/out.json
+  cp "$HOOK_PROFILES/deny13.json" "$ref_old"
+  "$CONVERT" record -o "$ref_new" -- "$E2E_PROBE" 39 </dev/null >/dev/null 2>&1 || e2e_die "record failed"
+  "$CONVERT" record -o "$out" -- "$E2E_PROBE" 39 </dev/null >/dev/null 2>&1 || e2e_die "record failed"
+  cmp -s "$out" "$ref_new" || e2e_die "two recordings of probe 39 differ: $(diff "$out" "$ref_new")"
+  e2e_expect "the recorded profile passes check" 0 "$("$CONVERT" check "$ref_new" >/dev/null 2>&1; echo $?)"
+  sha_old=$(sha "$ref_old")
+  sha_new=$(sha "$ref_new")
+  max=$(median_us /dev/null "${rec[@]}")
+  max=$((max * 12 / 10))
+  for ((i = 0; i < RUNS; i++)); do
+    cp "$ref_old" "$out"
+    kill_random /dev/null /dev/null "$(window "$max" "$i")" "${rec[@]}"
+    if [ "$KILL_RC" = 137 ]; then killed=$((killed + 1)); else finished=$((finished + 1)); fi
+    h=$(sha "$out")
+    if [ "$h" = "$sha_old" ]; then
+      old=$((old + 1))
+      [ "$KILL_RC" = 0 ] && { torn=$((torn + 1)); e2e_log "run $i: exit 0 but the old file"; }
+    elif [ "$h" = "$sha_new" ]; then
+      new=$((new + 1))
+    else
+      torn=$((torn + 1))
+      e2e_log "run $i: the output is neither the old file nor the recorded profile"
+    fi
+    files=$(names_in "$dir")
+    if grep -q -v -E '^out\.json$|^\.out\.json\.tmp-.{6}$' <<<"$files"; then
+      stray=$((stray + 1))
+      e2e_log "run $i: unexpected files: $(tr '\n' ' ' <<<"$files")"
+    fi
+    rm -f "$dir"/.out.json.tmp-*
+    "${rec[@]}" </dev/null >/dev/null 2>&1 && rc=0 || rc=$?
+    if [ "$rc" != 0 ] || ! cmp -s "$out" "$ref_new"; then next_bad=$((next_bad + 1)); fi
+  done
+  e2e_log "seccomp-convert record -o: $RUNS runs, kill at 0..$max us (odd runs 0..$((max / 4))): $killed killed," \
+    "$finished finished first; the output left old $old times, recorded $new times"
+  e2e_expect "record -o killed $RUNS times: the output is always the old file or the whole recorded profile" 0 "$torn"
+  e2e_expect "record -o killed $RUNS times: nothing but the output and hidden temporary files" 0 "$stray"
+  e2e_expect "record -o killed $RUNS times: every next run records the same profile" 0 "$next_bad"
+  e2e_expect "record -o killed $RUNS times: both outcomes happened" yes \
+    "$([ "$old" -gt 0 ] && [ "$new" -gt 0 ] && echo yes || echo "no: old $old, new $new")"
+}
+
 check_kill() {
   local start=$SECONDS
   kill_cache_writer
   kill_config_rewrite
   kill_convert_output
-  e2e_log "kill theme: $((3 * RUNS)) killed runs (and as many next runs) in $((SECONDS - start)) s"
+  kill_recorder
+  e2e_log "kill theme: $((4 * RUNS)) killed runs (and as many next runs) in $((SECONDS - start)) s"
 }
 
 # --- enospc and erofs --------------------------------------------------------------
