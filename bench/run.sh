@@ -13,3 +13,4 @@ cmake --build "$build" -j2 --target scc_bench_decision_cost >/dev/null
 echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$build/bench/scc_bench_decision_cost" "$@"
 [ "$(id -u)" != 0 ] || BUILD_DIR=$build "$repo/bench/hook_latency.sh"
+[ "$(id -u)" != 0 ] || BUILD_DIR=$build "$repo/bench/record_overhead.sh"
