@@ -54,27 +54,9 @@ check_busybox() {
     "mkdir: can't create directory '$d/x': Permission denied" "$(cat "$E2E_TMP/last.err")"
 }
 
-# The HTTP workload: a server thread on 127.0.0.1 (an ephemeral port), 3 requests from
-# a client, everything bounded; an OSError prints its errno and exits 3.
-HTTP_PY='
-import http.server, threading, urllib.request, socket, sys
-socket.setdefaulttimeout(10)
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = ("hello " + self.path).encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *a): pass
-try:
-    srv = http.server.HTTPServer(("127.0.0.1", 0), H)
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True); t.start()
-    for i in range(3):
-        with urllib.request.urlopen("http://127.0.0.1:%d/r%d" % (srv.server_address[1], i)) as r:
-            print(r.status, r.read().decode())
-    srv.shutdown(); srv.server_close()
-except OSError as e:
-    print("error", e.errno); sys.exit(3)
-'
+# The HTTP workload (http_workload.py): a server thread on 127.0.0.1, 3 requests from a
+# client, bounded; an OSError prints its errno and exits 3.
+HTTP_PY=$(cat "$E2E_DIR/http_workload.py") || exit 1
 
 check_python() {
   local p=$E2E_TMP/http.json cut=$E2E_TMP/http-nosocket.json want

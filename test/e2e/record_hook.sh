@@ -17,6 +17,14 @@ WORKLOAD_OUT=$'hello\nLinux'
 OTHER='mkdir /tmp/d 2>&1; echo rc=$?'
 OTHER_OUT=$'mkdir: can\'t create directory \'/tmp/d\': Operation not permitted\nrc=1'
 RECORD_DIR=""
+# The python3 HTTP workload (http_workload.py) with the host's /usr bound read-only.
+HTTP_PY=$(cat "$E2E_DIR/http_workload.py") || exit 1
+HTTP_OUT=$'200 hello /r0\n200 hello /r1\n200 hello /r2'
+MKDIR_PY='import os
+try: os.mkdir("/tmp/d"); print("made")
+except OSError as e: print("error", e.errno)'
+USR_BIND='.mounts += [{destination: "/usr", type: "bind", source: "/usr", options: ["rbind", "ro"]}]
+  | .linux.namespaces |= map(select(.type != "network"))'
 
 # A permissive profile for the recording run (everything allowed but kexec_load).
 permissive_profile() {
@@ -29,6 +37,15 @@ EOF
 # No recorder of this test may be left: a process whose command line names our config.
 recorders_left() {
   pgrep -f -- "--config $HOOK_CONFIG record" || true
+}
+
+# poststop's line for container ID and the file it names.
+check_recorded_file() {
+  local name=$1 what=$2
+  e2e_expect "$what: poststop finished the recording" \
+    "seccomp-hook: poststop: container $3: profile (none): recording written to $RECORD_DIR/$name.json" \
+    "$(hook_log poststop "$3")"
+  [ -s "$RECORD_DIR/$name.json" ] || e2e_die "$what: $RECORD_DIR/$name.json was not written"
 }
 
 check_recorded() {
@@ -70,6 +87,26 @@ check_oci() {
   hook_run "$runtime" direct "rec-$runtime-3"
   e2e_expect "$runtime: another workload is denied with EPERM" "$OTHER_OUT" "$E2E_OUT"
 
+  # python3's HTTP server and client, recorded and re-run (host network, for loopback).
+  E2E_SPEC_EDIT=".root.readonly = false | $USR_BIND" e2e_oci_bundle "$permissive" timeout 20 python3 -c "$HTTP_PY"
+  hook_edit_bundle --arg bin "$HOOK_BIN" --arg cfg "$HOOK_CONFIG" '
+    .hooks.createRuntime = [{path: $bin, args: ["seccomp-hook", "--config", $cfg, "record"]}]
+    | .hooks.poststop = [{path: $bin, args: ["seccomp-hook", "--config", $cfg, "poststop"]}]
+    | .annotations["seccomp-hook.record"] = "http"'
+  hook_run "$runtime" direct "rec-$runtime-5"
+  e2e_expect "$runtime: python recording run output" "$HTTP_OUT" "$E2E_OUT"
+  [ -s "$RECORD_DIR/http.json" ] || e2e_die "$runtime: $RECORD_DIR/http.json was not written"
+  e2e_expect "$runtime: the python recording holds accept4" true \
+    "$(jq '[.syscalls[].names[]] | index("accept4") != null' "$RECORD_DIR/http.json")"
+  "$HOOK_CONVERT" resolve "$RECORD_DIR/http.json" -o "$flat" || e2e_die "resolve of the recording failed"
+  E2E_SPEC_EDIT=".root.readonly = false | $USR_BIND" e2e_oci_bundle "$flat" timeout 20 python3 -c "$HTTP_PY"
+  hook_run "$runtime" direct "rec-$runtime-6"
+  e2e_expect "$runtime: python under its recorded profile" "$HTTP_OUT" "$E2E_OUT"
+  e2e_expect "$runtime: python under its recorded profile: exit status" 0 "$E2E_RC"
+  E2E_SPEC_EDIT=".root.readonly = false | $USR_BIND" e2e_oci_bundle "$flat" python3 -c "$MKDIR_PY"
+  hook_run "$runtime" direct "rec-$runtime-7"
+  e2e_expect "$runtime: python making a directory under the python recording is denied" "error 1" "$E2E_OUT"
+
   # A bad name is refused before anything starts.
   e2e_oci_bundle "$permissive" sh -c "$WORKLOAD"
   hook_edit_bundle --arg bin "$HOOK_BIN" --arg cfg "$HOOK_CONFIG" '
@@ -105,6 +142,21 @@ check_podman() {
   e2e_expect "podman-$runtime: the workload under its recorded profile: exit status" 0 "$E2E_RC"
   e2e_podman_run "$RECORD_DIR/web.json" sh -c "$OTHER"
   e2e_expect "podman-$runtime: another workload is denied with EPERM" "$OTHER_OUT" "$E2E_OUT"
+
+  # python3's HTTP server and client (podman's "none" network has a loopback).
+  e2e_capture podman --hooks-dir "$hooks" run --cidfile "$E2E_TMP/p2.cid" -v /usr:/usr:ro \
+    --annotation seccomp-hook.record=http "localhost/$E2E_IMAGE:latest" timeout 20 python3 -c "$HTTP_PY"
+  e2e_expect "podman-$runtime: python recording run output" "$HTTP_OUT" "$E2E_OUT"
+  cid=$(cat "$E2E_TMP/p2.cid")
+  podman rm -f "$cid" >/dev/null 2>&1
+  check_recorded_file http "podman-$runtime python" "$cid"
+  e2e_capture podman run --rm -v /usr:/usr:ro --security-opt "seccomp=$RECORD_DIR/http.json" \
+    "localhost/$E2E_IMAGE:latest" timeout 20 python3 -c "$HTTP_PY"
+  e2e_expect "podman-$runtime: python under its recorded profile" "$HTTP_OUT" "$E2E_OUT"
+  e2e_expect "podman-$runtime: python under its recorded profile: exit status" 0 "$E2E_RC"
+  e2e_capture podman run --rm -v /usr:/usr:ro --security-opt "seccomp=$RECORD_DIR/http.json" \
+    "localhost/$E2E_IMAGE:latest" python3 -c "$MKDIR_PY"
+  e2e_expect "podman-$runtime: python making a directory under the python recording is denied" "error 1" "$E2E_OUT"
 }
 
 hook_init
@@ -113,6 +165,10 @@ export E2E_SPEC_EDIT=".root.readonly = false"  # the workload writes /tmp/f
 RECORD_DIR=$E2E_TMP/recorded
 mkdir -m 755 "$RECORD_DIR"
 hook_write_config "$HOOK_CONFIG" ".recordDir = \"$RECORD_DIR\""
+# The host's /usr is bound into the busybox rootfs for python3: merged-/usr links.
+e2e_build_rootfs
+ln -sfn usr/lib "$E2E_ROOTFS/lib"
+ln -sfn usr/lib64 "$E2E_ROOTFS/lib64"
 case "$MODE" in
   runc | crun) check_oci "$MODE" ;;
   podman-runc) check_podman runc ;;
