@@ -170,8 +170,13 @@ std::string summary(const std::string& file, const Compiled& c, bool verbose) {
                             std::to_string(f.program.size() * 8) + " bytes)");
   for (const CompiledArch& a : f.per_arch)
     field(out, "  " + std::string(short_name(a.arch)),
-          std::to_string(a.instructions) + " instructions, " + std::to_string(a.syscalls) +
-              " syscalls with rules, " + std::to_string(a.libseccomp_rules) + " libseccomp rules");
+          std::to_string(a.instructions) + " instructions" +
+              (f.binary_tree && (a.arch == Arch::X86_64 || a.arch == Arch::X32)
+                   ? " (the AUDIT_ARCH_X86_64 group)"
+                   : "") +
+              ", " + std::to_string(a.syscalls) + " syscalls with rules" +
+              (f.binary_tree ? ", range search"
+                             : ", " + std::to_string(a.libseccomp_rules) + " libseccomp rules"));
   field(out, "default action", bpf::describe_return(f.default_action));
   field(out, "bad-arch action", bpf::describe_return(f.bad_arch_action));
   field(out, "enosys horizon", f.enosys_horizon ? "on" : "off");

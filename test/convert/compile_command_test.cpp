@@ -429,3 +429,24 @@ TEST_CASE("compile: usage errors exit 2") {
   CHECK(kernel.err == "seccomp-convert compile: error: bad kernel version \"six\" (expected X.Y, or a "
                       "release like 6.1.0-18-amd64)\n");
 }
+
+TEST_CASE("compile: the summary of a binary-tree program names its range search") {
+  TempDir dir;
+  std::string names;
+  for (const char* n : {"read", "write", "close", "fstat", "lseek", "mmap", "mprotect", "munmap", "brk",
+                        "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "ioctl", "pread64", "pwrite64",
+                        "readv", "writev", "access", "pipe", "select", "sched_yield", "mremap", "msync",
+                        "mincore", "madvise", "dup", "dup2", "pause", "nanosleep", "getitimer", "alarm",
+                        "setitimer", "getpid", "exit", "exit_group"})
+    names += std::string(names.empty() ? "" : ", ") + "\"" + n + "\"";
+  const fs::path profile = dir.write("big.json", R"({"defaultAction": "SCMP_ACT_ERRNO",
+  "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+  "syscalls": [{"names": [)" + names + R"(], "action": "SCMP_ACT_ALLOW"}]})");
+  auto r = run_convert({profile.string(), "--arch", "x86_64", "--arch", "x86"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("instructions (the AUDIT_ARCH_X86_64 group), 35 syscalls with rules, range search\n") !=
+        std::string::npos);
+  CHECK(r.out.find("\n  x86:  ") != std::string::npos);
+  CHECK(r.out.find("binary tree:      on\n") != std::string::npos);
+}
