@@ -62,45 +62,36 @@ check_inspect() {
     "different: 1 difference (proven)" "$(grep -o '^different: 1 difference (proven)' <<<"$E2E_OUT")"
 }
 
-run_podman() {
-  local cid pid
-  e2e_podman_setup runc
-  e2e_capture podman run -d --security-opt "seccomp=$E2E_TMP/profile.json" \
-    "localhost/$E2E_IMAGE:latest" sleep 300
-  [ "$E2E_RC" = 0 ] || e2e_die "podman run -d failed: $(cat "$E2E_TMP/last.err")"
+# Start the container under ENGINE (podman: its runc; docker: a private dockerd), check
+# that it has only loopback, and inspect its init.
+run_engine() {
+  local engine=$1 image cid pid
+  local run=() remove=()
+  case "$engine" in
+    podman)
+      e2e_podman_setup runc
+      image=localhost/$E2E_IMAGE:latest run=(podman run -d) remove=(podman rm -f -t 0) ;;
+    docker)
+      e2e_dockerd_start
+      image=$E2E_IMAGE:latest run=(docker run -d --network none) remove=(docker rm -f) ;;
+    *) e2e_die "unknown engine $engine" ;;
+  esac
+  e2e_capture "${run[@]}" --security-opt "seccomp=$E2E_TMP/profile.json" "$image" sleep 300
+  [ "$E2E_RC" = 0 ] || e2e_die "$engine run -d failed: $(cat "$E2E_TMP/last.err")"
   cid=$E2E_OUT
-  e2e_defer "podman rm -f -t 0 $cid"
-  pid=$(podman inspect -f '{{.State.Pid}}' "$cid") || e2e_die "podman inspect failed"
-  [ "${pid:-0}" -gt 0 ] || e2e_die "podman gave no pid for $cid"
-  e2e_expect "podman: the container has only loopback" "lo" \
+  e2e_defer "${remove[*]} $cid"
+  pid=$("$engine" inspect -f '{{.State.Pid}}' "$cid") || e2e_die "$engine inspect failed"
+  [ "${pid:-0}" -gt 0 ] || e2e_die "$engine gave no pid for $cid"
+  e2e_expect "$engine: the container has only loopback" "lo" \
     "$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' "/proc/$pid/net/dev")"
-  check_inspect podman "$pid"
-}
-
-run_docker() {
-  local cid pid
-  e2e_dockerd_start
-  e2e_capture docker run -d --network none --security-opt "seccomp=$E2E_TMP/profile.json" \
-    "$E2E_IMAGE:latest" sleep 300
-  [ "$E2E_RC" = 0 ] || e2e_die "docker run -d failed: $(cat "$E2E_TMP/last.err")"
-  cid=$E2E_OUT
-  e2e_defer "docker rm -f $cid"
-  pid=$(docker inspect -f '{{.State.Pid}}' "$cid") || e2e_die "docker inspect failed"
-  [ "${pid:-0}" -gt 0 ] || e2e_die "docker gave no pid for $cid"
-  e2e_expect "docker: the container has only loopback" "lo" \
-    "$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' "/proc/$pid/net/dev")"
-  check_inspect docker "$pid"
+  check_inspect "$engine" "$pid"
 }
 
 main() {
   local engine=${1:?usage: inspect_engines.sh podman|docker}
   e2e_init
   write_profiles
-  case "$engine" in
-    podman) run_podman ;;
-    docker) run_docker ;;
-    *) e2e_die "unknown engine $engine" ;;
-  esac
+  run_engine "$engine"
   e2e_finish
 }
 
