@@ -4,7 +4,8 @@
 # kernel), put into the bundle's linux.seccomp, and run. Its workload must run, and what it
 # should deny must fail with the exact errno (or the exact signal) the profile names.
 #
-#   shipped_profiles.sh PROFILE RUNTIME     PROFILE: runtime-default | strict | audit
+#   shipped_profiles.sh PROFILE RUNTIME     PROFILE: runtime-default | strict | audit |
+#                                             busybox-httpd | python3-http-server
 #                                           RUNTIME: runc | crun
 #
 # Every container runs twice, with noNewPrivileges false (docker's default: runc and crun
@@ -63,39 +64,60 @@ pick_port() {
 }
 
 # The shell script that starts SERVER (a command line listening on $PORT), fetches
-# index.html with busybox wget (retrying while the server starts) and prints it.
+# index.html with busybox wget (retrying while the server starts) and prints it. Every
+# command but the shell's builtins is a busybox applet called by name, so PATH (which puts
+# the host's /usr/bin first when /usr is mounted) does not matter; profiles/record.sh
+# records the same script.
 fetch_script() {
   local server=$1
   cat <<EOF
-mkdir -p /tmp/www && echo "served under $PROFILE" > /tmp/www/index.html || exit 10
+busybox mkdir -p /tmp/www && echo "served under $PROFILE" > /tmp/www/index.html || exit 10
 $server &
 i=0
 while [ \$i -lt 100 ]; do
-  if wget -q -O - http://127.0.0.1:$PORT/index.html 2>/dev/null; then kill \$! 2>/dev/null; exit 0; fi
-  i=\$((i + 1)); usleep 100000
+  if busybox wget -q -O - http://127.0.0.1:$PORT/index.html 2>/dev/null; then kill \$! 2>/dev/null; exit 0; fi
+  i=\$((i + 1)); busybox usleep 100000
 done
 echo "no answer from the server"; exit 11
 EOF
 }
 
+# The workloads each profile must run: the written profiles all three, a recorded
+# profile the one it was recorded from (profiles/record.sh).
+workloads() {
+  case "$PROFILE" in
+    busybox-httpd) echo httpd ;;
+    python3-http-server) echo python ;;
+    *) echo sh httpd python ;;
+  esac
+}
+
 check_workloads() {
-  local nnp
+  local nnp w
   for nnp in false true; do
-    profile_run "$nnp" sh -c 'echo shell works; ls / >/dev/null && cat /proc/self/status >/dev/null && echo done'
-    e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox sh runs" "shell works
+    for w in $(workloads); do
+      case "$w" in
+        sh)
+          profile_run "$nnp" /bin/sh -c 'echo shell works; ls / >/dev/null && cat /proc/self/status >/dev/null && echo done'
+          e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox sh runs" "shell works
 done" "$E2E_OUT"
-    e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox sh exit status" 0 "$E2E_RC"
-
-    pick_port
-    profile_run "$nnp" sh -c "$(fetch_script "httpd -f -p 127.0.0.1:$PORT -h /tmp/www")"
-    e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox httpd serves a page" "served under $PROFILE" "$E2E_OUT"
-    e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox httpd exit status" 0 "$E2E_RC"
-
-    pick_port
-    WITH_USR=1 profile_run "$nnp" sh -c \
-      "$(fetch_script "/usr/bin/python3 -m http.server $PORT --bind 127.0.0.1 --directory /tmp/www 2>/dev/null")"
-    e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: python3 http.server serves a page" "served under $PROFILE" "$E2E_OUT"
-    e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: python3 http.server exit status" 0 "$E2E_RC"
+          e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox sh exit status" 0 "$E2E_RC"
+          ;;
+        httpd)
+          pick_port
+          profile_run "$nnp" /bin/sh -c "$(fetch_script "busybox httpd -f -p 127.0.0.1:$PORT -h /tmp/www")"
+          e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox httpd serves a page" "served under $PROFILE" "$E2E_OUT"
+          e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox httpd exit status" 0 "$E2E_RC"
+          ;;
+        python)
+          pick_port
+          WITH_USR=1 profile_run "$nnp" /bin/sh -c \
+            "$(fetch_script "/usr/bin/python3 -m http.server $PORT --bind 127.0.0.1 --directory /tmp/www 2>/dev/null")"
+          e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: python3 http.server serves a page" "served under $PROFILE" "$E2E_OUT"
+          e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: python3 http.server exit status" 0 "$E2E_RC"
+          ;;
+      esac
+    done
   done
 }
 
@@ -146,6 +168,12 @@ errno EPERM
 errno EPERM
 errno ENOSYS
 ok 0" "$E2E_OUT"
+      ;;
+    busybox-httpd | python3-http-server)
+      # Recorded: what the workload never did is denied with the default errno (EPERM).
+      profile_run false sh -c 'busybox ln -s /x /tmp/link 2>&1; echo "exit $?"'
+      e2e_expect "$PROFILE/$RUNTIME: symlink, never recorded, fails with EPERM" "ln: /tmp/link: Operation not permitted
+exit 1" "$E2E_OUT"
       ;;
     *) e2e_die "no denials written for profile $PROFILE" ;;
   esac
