@@ -184,3 +184,28 @@ TEST_CASE("inspect against: a runc container with a corpus profile is equivalent
   CHECK(differ.out.find("\nx86_64 chmod (90):\n  any arguments: live ALLOW, profile ERRNO(6) ENXIO\n"
                         "different: 1 difference (proven)") != std::string::npos);
 }
+
+// The differences runc makes from a correct profile are the ones seccomp-hook
+// poststart tolerates (scc::attest_filters): listed apart with the reason, exit 0.
+TEST_CASE("inspect against: runc's 64-bit compare of socket's family is listed as tolerated - not counted") {
+  scc::test::skip_unless_live_seccomp();
+  if (!has_command("runc") || !has_command("busybox")) scc::test::skip("needs runc and busybox");
+  if (scc::native_arch() != scc::Arch::X86_64) scc::test::skip("the expected text is x86_64's");
+  TempDir dir;
+  // Everything busybox sleep needs is allowed by default; socket unless AF_VSOCK
+  // (moby's rule); mkdir is denied.
+  const std::string profile_json = R"({"defaultAction": "SCMP_ACT_ALLOW",
+    "architectures": ["SCMP_ARCH_X86_64"],
+    "syscalls": [{"names": ["socket"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+                  "args": [{"index": 0, "value": 40, "op": "SCMP_CMP_EQ"}]},
+                 {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]})";
+  const auto profile = dir.write("p.json", profile_json).string();
+  RuncContainer container(dir, profile_json);
+  const RunResult r = scc::test::run_convert({"inspect", "--pid", std::to_string(container.pid()), "--against", profile});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("\nequivalent (proven): compared ") != std::string::npos);
+  CHECK(r.out.find("\ntolerated (not counted; the same as seccomp-hook poststart tolerates):\n"
+                   "  32-bit-argument-high-bits: x86_64:socket\n    why: only values with high bits set") !=
+        std::string::npos);
+}
