@@ -221,11 +221,20 @@ hook_check_cache() {
     fi
     echo "$key ok $(((size - 40) / 8))"
   done
+  # Decision entries (docs/hook.md, the decision cache): "SCCDEC01", SHA-256(key in hex ||
+  # body), body. Only a bad one is printed, so the lines above stay the programs' list.
+  for f in "$dir"/*.decision; do
+    [ -e "$f" ] || continue
+    key=$(basename "$f" .decision)
+    want=$(head -c 40 "$f" | tail -c 32 | od -An -tx1 -v | tr -d ' \n')
+    got=$({ printf '%s' "$key"; tail -c +41 "$f"; } | sha256sum | cut -d' ' -f1)
+    [ "$(head -c 8 "$f")" = SCCDEC01 ] && [ "$want" = "$got" ] || echo "$key BAD decision entry"
+  done
 }
 
 # Everything in the cache dir that is not an entry (temporary files, anything else).
 hook_cache_others() {
-  find "${1:-$HOOK_CACHE}" -mindepth 1 ! -name '*.bpf' -printf '%f\n' 2>/dev/null | sort
+  find "${1:-$HOOK_CACHE}" -mindepth 1 ! -name '*.bpf' ! -name '*.decision' -printf '%f\n' 2>/dev/null | sort
 }
 
 # The raw program of the hand-over annotation in the bundle's config.json, to FILE.
