@@ -49,6 +49,7 @@ std::vector<std::string> expand(const std::string& file) {
 }
 
 int run_from_strace(const FromStraceOptions& o) {
+  if (int status = check_recording_output(o.output, "from-strace"); status != kExitOk) return status;
   std::vector<std::string> paths;
   for (const std::string& f : o.files)
     for (std::string& p : expand(f)) paths.push_back(std::move(p));

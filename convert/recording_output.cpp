@@ -21,7 +21,7 @@ void add_recording_output_options(CLI::App& cmd, RecordingOutputOptions& o) {
   cmd.add_option("--errno", o.errno_ret, "The errno of everything else: a number 0-4094 or a name (default EPERM)");
 }
 
-std::optional<Profile> read_base_profile(const std::string& path) {
+std::optional<Profile> read_single_profile(const std::string& path, const std::string& role) {
   const ReadOptions read_options;
   Result<std::string> input = read_input_file(path, read_options.limits.max_bytes);
   Diagnostics diagnostics = input.diagnostics;
@@ -33,7 +33,7 @@ std::optional<Profile> read_base_profile(const std::string& path) {
     if (doc.value && doc.value->profiles.size() != 1)
       diagnostics.error(Code::NotAProfile, "",
                         "the file holds " + std::to_string(doc.value->profiles.size()) +
-                            " profiles; --base takes a file with one");
+                            " profiles; " + role + " takes a file with one");
     else if (doc.value && !diagnostics.has_errors())
       base = std::move(doc.value->profiles.front());
   }
@@ -52,29 +52,37 @@ std::optional<std::uint64_t> errno_value(const std::string& text) {
 
 }  // namespace
 
+int check_recording_output(const RecordingOutputOptions& o, const std::string& command) {
+  if (errno_value(o.errno_ret)) return kExitOk;
+  std::cerr << "seccomp-convert " << command << ": error: --errno \"" << o.errno_ret
+            << "\" is neither a number nor an errno name\n";
+  return kExitUsage;
+}
+
 int write_recorded_profile(const Recording& recording, const RecordingOutputOptions& o, const std::string& command) {
   const std::string who = "seccomp-convert " + command;
+  if (int status = check_recording_output(o, command); status != kExitOk) return status;
   auto errno_ret = errno_value(o.errno_ret);
-  if (!errno_ret) {
-    std::cerr << who << ": error: --errno \"" << o.errno_ret << "\" is neither a number nor an errno name\n";
-    return kExitUsage;
-  }
   std::optional<Profile> base;
-  if (!o.base.empty() && !(base = read_base_profile(o.base))) return kExitProblems;
+  if (!o.base.empty() && !(base = read_single_profile(o.base, "--base"))) return kExitProblems;
   RecordedProfileOptions options;
-  options.errno_ret = *errno_ret;
+  options.errno_ret = errno_ret.value_or(1);
   options.include_baseline = !o.no_baseline;
   options.base = base ? &*base : nullptr;
   Result<Profile> profile = recorded_profile(recording, options);
   print_diagnostics(std::cerr, who, profile.diagnostics);
   if (!profile.ok()) return kExitProblems;
-  const std::string text = to_docker_json_text(*profile.value);
-  if (o.output.empty() || o.output == "-") {
+  return write_docker_profile(*profile.value, o.output);
+}
+
+int write_docker_profile(const Profile& profile, const std::string& output) {
+  const std::string text = to_docker_json_text(profile);
+  if (output.empty() || output == "-") {
     std::cout << text << std::flush;
     return std::cout ? kExitOk : kExitProblems;
   }
-  Diagnostics written = write_file_atomically(o.output, text);
-  print_diagnostics(std::cerr, o.output, written);
+  Diagnostics written = write_file_atomically(output, text);
+  print_diagnostics(std::cerr, output, written);
   return written.has_errors() ? kExitProblems : kExitOk;
 }
 

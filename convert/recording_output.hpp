@@ -23,9 +23,18 @@ struct RecordingOutputOptions {
 // Register -o, --base, --no-baseline and --errno on `cmd`.
 void add_recording_output_options(CLI::App& cmd, RecordingOutputOptions& options);
 
-// The --base profile (any dialect the readers know; one profile in the file).
+// A profile file that must hold one profile (any dialect the readers know),
+// as --base or merge take it; `role` names it in the error ("--base").
 // Prints the problems; nullopt when it cannot be used.
-std::optional<Profile> read_base_profile(const std::string& path);
+std::optional<Profile> read_single_profile(const std::string& path, const std::string& role);
+
+// kExitOk when the options are usable (--errno a number or an errno name),
+// else prints why and returns kExitUsage: check before a long recording.
+int check_recording_output(const RecordingOutputOptions& options, const std::string& command);
+
+// `profile` as Docker JSON on standard output ("" or "-") or written
+// atomically to `output`. Returns the exit status.
+int write_docker_profile(const Profile& profile, const std::string& output);
 
 // recorded_profile() with the options, printed or written atomically as a
 // Docker profile. Returns the exit status (kExitOk, kExitProblems, kExitUsage).
