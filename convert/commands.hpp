@@ -13,8 +13,9 @@ void add_resolve_command(CLI::App& app, int& exit_code);
 void add_inspect_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
 void add_diff_command(CLI::App& app, int& exit_code);
-void add_record_command(CLI::App& app, int& exit_code);
 void add_from_strace_command(CLI::App& app, int& exit_code);
+void add_merge_command(CLI::App& app, int& exit_code);
+void add_record_command(CLI::App& app, int& exit_code);
 
 // argv with "compile" inserted when the first argument names no subcommand,
 // so that `seccomp-convert PROFILE` compiles.

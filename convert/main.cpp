@@ -16,8 +16,9 @@ int main(int argc, char** argv) {
   scc::convert::add_inspect_command(app, exit_code);
   scc::convert::add_run_command(app, exit_code);
   scc::convert::add_diff_command(app, exit_code);
-  scc::convert::add_record_command(app, exit_code);
   scc::convert::add_from_strace_command(app, exit_code);
+  scc::convert::add_merge_command(app, exit_code);
+  scc::convert::add_record_command(app, exit_code);
   try {
     auto args = scc::convert::with_default_command(app, argc, argv);  // PROFILE alone: compile
     app.parse(static_cast<int>(args.size()), args.data());
