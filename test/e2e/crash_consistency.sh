@@ -9,6 +9,9 @@
 #                                 microseconds for each writer: seccomp-hook precreate
 #                                 storing a cache entry, the runtime wrapper rewriting
 #                                 config.json, seccomp-convert -o, seccomp-convert record -o
+#   crash_consistency.sh record-container
+#                                 SCC_CRASH_RUNS SIGKILLs of seccomp-hook's container
+#                                 recorder (runc): the recording is absent or whole
 #   crash_consistency.sh enospc   the same writers on a full tmpfs (and one with a few
 #                                 kilobytes left): a clear error naming the path, nothing
 #                                 torn, the hook fails closed; a cache that cannot store
@@ -301,6 +304,126 @@ kill_recorder() {
     "$([ "$old" -gt 0 ] && [ "$new" -gt 0 ] && echo yes || echo "no: old $old, new $new")"
 }
 
+# Container recording through the hook (seccomp-hook record, createRuntime, under runc):
+# the detached recorder seized on the container's init is SIGKILLed at a random point
+# between attaching and writing <recordDir>/<name>.json (it writes when the container
+# exits). PTRACE_O_EXITKILL ends the container with it. The recording is then absent or
+# whole (it parses, passes check and holds the probe's getpid), never torn; the next
+# recorded container writes a whole one.
+RECORDER=""        # recorder_of: the recorder's pid,
+RECORDER_START=""  # and its start time (/proc/PID/stat field 22), to never signal a reused pid
+# The hook logs "recording process PID" once its recorder has attached to the container's
+# init; the recorder is that process's tracer (TracerPid).
+recorder_of() {
+  local id=$1 n text line traced stat
+  RECORDER=""
+  for ((n = 0; n < 5000; n++)); do
+    { text=$(<"$E2E_TMP/record.log"); } 2>/dev/null
+    if [[ $text =~ container\ $id:\ [^$'\n']*recording\ process\ ([0-9]+) ]]; then
+      traced=${BASH_REMATCH[1]}
+      while read -r line; do
+        [[ $line =~ ^TracerPid:[[:space:]]+([0-9]+) ]] && RECORDER=${BASH_REMATCH[1]}
+      done <"/proc/$traced/status" 2>/dev/null
+      [ "${RECORDER:-0}" != 0 ] || { RECORDER=""; return 1; }
+      { stat=$(<"/proc/$RECORDER/stat"); } 2>/dev/null || { RECORDER=""; return 1; }
+      read -r -a stat <<<"${stat##*) }"
+      RECORDER_START=${stat[19]}
+      return 0
+    fi
+    pause_us 500
+  done
+  return 1
+}
+
+# SIGKILL the recorder if it is still the process found (same pid, same start time).
+kill_recorder_checked() {
+  local stat
+  { stat=$(<"/proc/$RECORDER/stat"); } 2>/dev/null || return 1
+  read -r -a stat <<<"${stat##*) }"
+  [ "${stat[19]}" = "$RECORDER_START" ] || return 1
+  kill -KILL "$RECORDER" 2>/dev/null
+}
+
+valid_recording() {
+  jq -e '.syscalls | map(.names[]) | index("getpid") != null' "$1" >/dev/null 2>&1 &&
+    "$CONVERT" check "$1" >/dev/null 2>&1
+}
+
+kill_container_recorder() {
+  local rec=$E2E_TMP/recordings conf=$E2E_TMP/record.json hooks i id max rc s e
+  local killed=0 written=0 absent=0 torn=0 next_bad=0 contkill=0
+  e2e_require_cmd runc
+  mkdir -m 755 "$rec"
+  hook_write_config "$conf" ".recordDir = \"$rec\" | .log = \"$E2E_TMP/record.log\""
+  e2e_oci_bundle "" sh -c '/bin/probe 39; sleep 0.05'
+  hooks=$(jq -n --arg h "$HOOK_BIN" --arg c "$conf" \
+    '{createRuntime: [{path: $h, args: ["seccomp-hook", "--config", $c, "record"], timeout: 10}]}')
+  hook_edit_bundle --argjson h "$hooks" '.hooks = $h | .annotations["seccomp-hook.record"] = "probe"'
+  # One whole recording first, timed from the recorder's attach to the file.
+  id=scce-$$-rec-0
+  e2e_defer "runc --root $E2E_TMP/state-runc delete -f $id"
+  runc --root "$E2E_TMP/state-runc" run --bundle "$E2E_BUNDLE" "$id" </dev/null >/dev/null 2>"$E2E_TMP/last.err" &
+  recorder_of "$id" || e2e_die "no recorder for $id: $(cat "$E2E_TMP/last.err" "$E2E_TMP/record.log")"
+  s=$(date +%s%6N)
+  wait $! || e2e_die "the recorded container failed: $(cat "$E2E_TMP/last.err")"
+  local w=""
+  while kill -0 "$RECORDER" 2>/dev/null; do
+    [ -z "$w" ] && [ -e "$rec/probe.json" ] && w=$(date +%s%6N)
+    pause_us 1000
+  done
+  e=$(date +%s%6N)
+  e2e_log "first recording: the container exited, the file appeared after $(((${w:-$e} - s) / 1000)) ms, the recorder exited after $(((e - s) / 1000)) ms"
+  valid_recording "$rec/probe.json" || e2e_die "the first recording is not valid: $(head -c 300 "$rec/probe.json")"
+  # The window: until the file appears (its directory fsync can take much longer), and half
+  # as long again.
+  max=$(((${w:-$e} - s) * 15 / 10))
+  for ((i = 1; i <= RUNS; i++)); do
+    rm -f "$rec/probe.json"
+    id=scce-$$-rec-$i
+    runc --root "$E2E_TMP/state-runc" run --bundle "$E2E_BUNDLE" "$id" </dev/null >/dev/null 2>"$E2E_TMP/last.err" &
+    if ! recorder_of "$id"; then
+      e2e_log "run $i: the recorder was gone before it could be found"
+    else
+      pause_us $(((RANDOM * 32768 + RANDOM) % (max + 1)))
+      kill_recorder_checked && killed=$((killed + 1))
+    fi
+    wait $! && rc=0 || rc=$?
+    [ "$rc" = 137 ] && contkill=$((contkill + 1))
+    runc --root "$E2E_TMP/state-runc" delete -f "$id" >/dev/null 2>&1
+    while [ -n "$RECORDER" ] && kill -0 "$RECORDER" 2>/dev/null; do pause_us 1000; done
+    if [ ! -e "$rec/probe.json" ]; then
+      absent=$((absent + 1))
+    elif valid_recording "$rec/probe.json"; then
+      written=$((written + 1))
+    else
+      torn=$((torn + 1))
+      e2e_log "run $i: probe.json is not a whole recording ($(wc -c <"$rec/probe.json") bytes)"
+    fi
+    if grep -q -v -E '^probe\.json$|^\.scce-[0-9]+-rec-[0-9]+\.recording$|^\.probe\.json\.tmp-[0-9a-zA-Z-]+$' <<<"$(names_in "$rec")"; then
+      torn=$((torn + 1))
+      e2e_log "run $i: unexpected files in recordDir: $(names_in "$rec" | tr '\n' ' ')"
+    fi
+    # Every 20th run and the last: the next recorded container writes a whole recording.
+    if ((i % 20 == 0 || i == RUNS)); then
+      rm -f "$rec/probe.json"
+      id=scce-$$-rec-$i-next
+      runc --root "$E2E_TMP/state-runc" run --bundle "$E2E_BUNDLE" "$id" </dev/null >/dev/null 2>&1 && rc=0 || rc=$?
+      runc --root "$E2E_TMP/state-runc" delete -f "$id" >/dev/null 2>&1
+      for ((e = 0; e < 500; e++)); do [ -e "$rec/probe.json" ] && break; pause_us 10000; done
+      if [ "$rc" != 0 ] || ! valid_recording "$rec/probe.json"; then
+        next_bad=$((next_bad + 1))
+        e2e_log "run $i: the next recorded container: exit $rc"
+      fi
+    fi
+  done
+  e2e_log "container recording: $RUNS runs, recorder killed at 0..$max us after it attached: $killed killed" \
+    "($contkill containers ended by the kill); recording left whole $written times, absent $absent times"
+  e2e_expect "container recorder killed $RUNS times: the recording is absent or whole, never torn" 0 "$torn"
+  e2e_expect "container recorder killed $RUNS times: every next recorded container writes a whole recording" 0 "$next_bad"
+  e2e_expect "container recorder killed $RUNS times: both outcomes happened" yes \
+    "$([ "$written" -gt 0 ] && [ "$absent" -gt 0 ] && echo yes || echo "no: whole $written, absent $absent")"
+}
+
 check_kill() {
   local start=$SECONDS
   kill_cache_writer
@@ -431,10 +554,11 @@ check_readonly() {
 }
 
 main() {
-  local theme=${1:?usage: crash_consistency.sh kill|enospc|erofs}
+  local theme=${1:?usage: crash_consistency.sh kill|record-container|enospc|erofs}
   setup_common
   case "$theme" in
     kill) check_kill ;;
+    record-container) kill_container_recorder ;;
     enospc) check_full ;;
     erofs) check_readonly ;;
     *) e2e_die "unknown theme $theme" ;;
