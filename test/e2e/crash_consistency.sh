@@ -206,102 +206,77 @@ kill_config_rewrite() {
     "$([ "$old" -gt 0 ] && [ "$new" -gt 0 ] && echo yes || echo "no: old $old, new $new")"
 }
 
-# seccomp-convert PROFILE -o OUT over an existing OUT from another profile.
-kill_convert_output() {
-  local dir=$E2E_TMP/kout out ref_old=$E2E_TMP/old.bpf ref_new=$E2E_TMP/new.bpf max i h
-  local killed=0 finished=0 old=0 new=0 torn=0 stray=0 next_bad=0 temp=0 sha_old sha_new files rc
-  local profile=$E2E_DIR/../../profiles/runtime-default.json
-  mkdir -p "$dir"
-  out=$dir/out.bpf
-  "$CONVERT" "$HOOK_PROFILES/deny13.json" -o "$ref_old" 2>/dev/null || e2e_die "compile of deny13 failed"
-  "$CONVERT" "$profile" -o "$ref_new" 2>/dev/null || e2e_die "compile of runtime-default failed"
-  cmp -s "$ref_old" "$ref_new" && e2e_die "the two programs are the same"
+# WHAT killed at random RUNS times while it replaces OUT (holding REF_OLD) with the bytes
+# of REF_NEW: "$@" is the writer. After every kill OUT is REF_OLD or REF_NEW (REF_NEW
+# whenever the writer exited 0), the directory holds nothing but OUT and hidden temporary
+# files, and the next uninterrupted run writes REF_NEW.
+kill_file_writer() {
+  local what=$1 out=$2 ref_old=$3 ref_new=$4 max i h dir base files rc
+  local killed=0 finished=0 old=0 new=0 torn=0 stray=0 next_bad=0 temp=0 sha_old sha_new
+  shift 4
+  dir=$(dirname "$out")
+  base=$(basename "$out")
   sha_old=$(sha "$ref_old")
   sha_new=$(sha "$ref_new")
-  max=$(median_us /dev/null "$CONVERT" "$profile" -o "$out")
+  [ "$sha_old" != "$sha_new" ] || e2e_die "$what: the old and the new content are the same"
+  max=$(median_us /dev/null "$@")
   max=$((max * 12 / 10))
   for ((i = 0; i < RUNS; i++)); do
-    rm -f "$dir"/.out.bpf.tmp-*
+    rm -f "$dir/.$base.tmp-"*
     cp "$ref_old" "$out"
-    kill_random /dev/null /dev/null "$(window "$max" "$i")" "$CONVERT" "$profile" -o "$out"
+    kill_random /dev/null /dev/null "$(window "$max" "$i")" "$@"
     if [ "$KILL_RC" = 137 ]; then killed=$((killed + 1)); else finished=$((finished + 1)); fi
     h=$(sha "$out")
     if [ "$h" = "$sha_old" ]; then
       old=$((old + 1))
-      [ "$KILL_RC" = 0 ] && { torn=$((torn + 1)); e2e_log "run $i: exit 0 but the old output"; }
+      [ "$KILL_RC" = 0 ] && { torn=$((torn + 1)); e2e_log "run $i: exit 0 but the old content"; }
     elif [ "$h" = "$sha_new" ]; then
       new=$((new + 1))
     else
       torn=$((torn + 1))
-      e2e_log "run $i: the output is neither the old nor the new program"
+      e2e_log "run $i: $base is neither the old nor the new content ($(wc -c <"$out") bytes)"
     fi
     files=$(names_in "$dir")
-    grep -q '^\.out\.bpf\.tmp-' <<<"$files" && temp=$((temp + 1))
-    if grep -q -v -E '^out\.bpf$|^\.out\.bpf\.tmp-.{6}$' <<<"$files"; then
+    grep -q -F ".$base.tmp-" <<<"$files" && temp=$((temp + 1))
+    if grep -v -x -F -e "$base" <<<"$files" | grep -v -F ".$base.tmp-" | grep -q .; then
       stray=$((stray + 1))
       e2e_log "run $i: unexpected files: $(tr '\n' ' ' <<<"$files")"
     fi
-    "$CONVERT" "$profile" -o "$out" 2>/dev/null && rc=0 || rc=$?
+    "$@" </dev/null >/dev/null 2>&1 && rc=0 || rc=$?
     if [ "$rc" != 0 ] || ! cmp -s "$out" "$ref_new"; then next_bad=$((next_bad + 1)); fi
   done
-  e2e_log "seccomp-convert -o: $RUNS runs, kill at 0..$max us (odd runs 0..$((max / 4))): $killed killed, $finished finished first;" \
+  e2e_log "$what: $RUNS runs, kill at 0..$max us (odd runs 0..$((max / 4))): $killed killed, $finished finished first;" \
     "the output left old $old times, new $new times; a temporary file left $temp times"
-  e2e_expect "seccomp-convert -o killed $RUNS times: the output is always the old or the new program" 0 "$torn"
-  e2e_expect "seccomp-convert -o killed $RUNS times: nothing but the output and hidden temporary files" 0 "$stray"
-  e2e_expect "seccomp-convert -o killed $RUNS times: every next run writes the new program" 0 "$next_bad"
-  e2e_expect "seccomp-convert -o killed $RUNS times: both outcomes happened" yes \
+  e2e_expect "$what killed $RUNS times: the output is always the old or the new content" 0 "$torn"
+  e2e_expect "$what killed $RUNS times: nothing but the output and hidden temporary files" 0 "$stray"
+  e2e_expect "$what killed $RUNS times: every next run writes the new content" 0 "$next_bad"
+  e2e_expect "$what killed $RUNS times: both outcomes happened" yes \
     "$([ "$old" -gt 0 ] && [ "$new" -gt 0 ] && echo yes || echo "no: old $old, new $new")"
+}
+
+# seccomp-convert PROFILE -o OUT over an existing OUT from another profile.
+kill_convert_output() {
+  local dir=$E2E_TMP/kout profile=$E2E_DIR/../../profiles/runtime-default.json
+  mkdir -p "$dir"
+  "$CONVERT" "$HOOK_PROFILES/deny13.json" -o "$E2E_TMP/old.bpf" 2>/dev/null || e2e_die "compile of deny13 failed"
+  "$CONVERT" "$profile" -o "$E2E_TMP/new.bpf" 2>/dev/null || e2e_die "compile of runtime-default failed"
+  kill_file_writer "seccomp-convert -o" "$dir/out.bpf" "$E2E_TMP/old.bpf" "$E2E_TMP/new.bpf" \
+    "$CONVERT" "$profile" -o "$dir/out.bpf"
 }
 
 # seccomp-convert record -o OUT -- probe 39 over an existing OUT. The recorder traces the
 # probe with PTRACE_O_EXITKILL, so killing the recorder ends the probe too. The recorded
 # profile of this run is the same every time (stdout is /dev/null each time).
 kill_recorder() {
-  local dir=$E2E_TMP/krec out ref_old=$E2E_TMP/rec-old.json ref_new=$E2E_TMP/rec-new.json max i h
-  local killed=0 finished=0 old=0 new=0 torn=0 stray=0 next_bad=0 sha_old sha_new files rc rec
+  local dir=$E2E_TMP/krec ref=$E2E_TMP/rec-new.json
   e2e_build_probe
-  rec=("$CONVERT" record -o "$dir/out.json" -- "$E2E_PROBE" 39)
   mkdir -p "$dir"
-  out=$dir/out.json
-  cp "$HOOK_PROFILES/deny13.json" "$ref_old"
-  "$CONVERT" record -o "$ref_new" -- "$E2E_PROBE" 39 </dev/null >/dev/null 2>&1 || e2e_die "record failed"
-  "$CONVERT" record -o "$out" -- "$E2E_PROBE" 39 </dev/null >/dev/null 2>&1 || e2e_die "record failed"
-  cmp -s "$out" "$ref_new" || e2e_die "two recordings of probe 39 differ: $(diff "$out" "$ref_new")"
-  e2e_expect "the recorded profile passes check" 0 "$("$CONVERT" check "$ref_new" >/dev/null 2>&1; echo $?)"
-  sha_old=$(sha "$ref_old")
-  sha_new=$(sha "$ref_new")
-  max=$(median_us /dev/null "${rec[@]}")
-  max=$((max * 12 / 10))
-  for ((i = 0; i < RUNS; i++)); do
-    cp "$ref_old" "$out"
-    kill_random /dev/null /dev/null "$(window "$max" "$i")" "${rec[@]}"
-    if [ "$KILL_RC" = 137 ]; then killed=$((killed + 1)); else finished=$((finished + 1)); fi
-    h=$(sha "$out")
-    if [ "$h" = "$sha_old" ]; then
-      old=$((old + 1))
-      [ "$KILL_RC" = 0 ] && { torn=$((torn + 1)); e2e_log "run $i: exit 0 but the old file"; }
-    elif [ "$h" = "$sha_new" ]; then
-      new=$((new + 1))
-    else
-      torn=$((torn + 1))
-      e2e_log "run $i: the output is neither the old file nor the recorded profile"
-    fi
-    files=$(names_in "$dir")
-    if grep -q -v -E '^out\.json$|^\.out\.json\.tmp-.{6}$' <<<"$files"; then
-      stray=$((stray + 1))
-      e2e_log "run $i: unexpected files: $(tr '\n' ' ' <<<"$files")"
-    fi
-    rm -f "$dir"/.out.json.tmp-*
-    "${rec[@]}" </dev/null >/dev/null 2>&1 && rc=0 || rc=$?
-    if [ "$rc" != 0 ] || ! cmp -s "$out" "$ref_new"; then next_bad=$((next_bad + 1)); fi
-  done
-  e2e_log "seccomp-convert record -o: $RUNS runs, kill at 0..$max us (odd runs 0..$((max / 4))): $killed killed," \
-    "$finished finished first; the output left old $old times, recorded $new times"
-  e2e_expect "record -o killed $RUNS times: the output is always the old file or the whole recorded profile" 0 "$torn"
-  e2e_expect "record -o killed $RUNS times: nothing but the output and hidden temporary files" 0 "$stray"
-  e2e_expect "record -o killed $RUNS times: every next run records the same profile" 0 "$next_bad"
-  e2e_expect "record -o killed $RUNS times: both outcomes happened" yes \
-    "$([ "$old" -gt 0 ] && [ "$new" -gt 0 ] && echo yes || echo "no: old $old, new $new")"
+  "$CONVERT" record -o "$ref" -- "$E2E_PROBE" 39 </dev/null >/dev/null 2>&1 || e2e_die "record failed"
+  "$CONVERT" record -o "$dir/out.json" -- "$E2E_PROBE" 39 </dev/null >/dev/null 2>&1 || e2e_die "record failed"
+  cmp -s "$dir/out.json" "$ref" || e2e_die "two recordings of probe 39 differ: $(diff "$dir/out.json" "$ref")"
+  e2e_expect "the recorded profile passes check" 0 "$("$CONVERT" check "$ref" >/dev/null 2>&1; echo $?)"
+  kill_file_writer "seccomp-convert record -o" "$dir/out.json" "$HOOK_PROFILES/deny13.json" "$ref" \
+    "$CONVERT" record -o "$dir/out.json" -- "$E2E_PROBE" 39
 }
 
 # Container recording through the hook (seccomp-hook record, createRuntime, under runc):
