@@ -2,7 +2,7 @@
 # Measure the runtime baseline (core/src/runtime_baseline.cpp): the syscalls runc and
 # crun make in the container's init after loading the seccomp filter, up to the execve
 # of the container's program. Each runtime runs a busybox container (/bin/true) RUNS
-# times (default 5) under `strace -f`, with process.noNewPrivileges true and false, as
+# times (default 5; `measure-runtime-baseline.sh RUNS [RUNTIME...]`) under `strace -f`, with process.noNewPrivileges true and false, as
 # root and as uid 1000; scripts/runtime-baseline-extract.py takes the syscalls after the
 # filter load from each log. Prints "RUNTIME nnp=X uid=U: names..." per variant, then
 # the union. Needs root, runc, crun, strace, busybox-static, jq (scripts/install-deps.sh).
@@ -13,6 +13,8 @@ E2E_DIR=$SCRIPTS/../test/e2e
 # shellcheck source=../test/e2e/lib.sh
 . "$E2E_DIR/lib.sh"
 RUNS=${1:-5}
+RUNTIMES=("${@:2}")
+[ ${#RUNTIMES[@]} -gt 0 ] || RUNTIMES=(runc crun)
 e2e_init
 e2e_require_cmd strace runc crun python3
 # A filter that blocks one unused call, so that the runtime loads one.
@@ -20,10 +22,11 @@ echo '{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64","SCM
   "syscalls":[{"names":["kexec_load"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' >"$E2E_TMP/seccomp.json"
 e2e_install_crun_wrapper
 all=()
-for runtime in runc crun; do
+for runtime in "${RUNTIMES[@]}"; do
   case "$runtime" in
     runc) rt=(runc --root "$E2E_TMP/state-runc") ;;
     crun) rt=("$E2E_CRUN" --root "$E2E_TMP/state-crun") ;;
+    *) e2e_die "unknown runtime $runtime (runc or crun)" ;;
   esac
   for nnp in true false; do
     for uid in 0 1000; do
