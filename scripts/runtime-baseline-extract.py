@@ -46,14 +46,15 @@ def extract(path, program):
             name, args = c.group(1), c.group(2)
             if pid in filtered and pid not in done:
                 names.add(name)
+            # what the call is about is on its first line (unfinished or whole)
+            if name == 'execve' and pid in filtered and program in args:
+                done.add(pid)
+            if is_load(name, args) and pid not in filtered:
+                filtered.add(pid)
+                if 'TSYNC' in args:
+                    filtered.update(p for p, l in tg.items() if l == tg[pid])
             if rest.endswith('<unfinished ...>'):
                 pending[pid] = (name, args)
-                if name == 'execve' and pid in filtered and program in args:
-                    done.add(pid)
-                if is_load(name, args) and pid not in filtered:
-                    filtered.add(pid)
-                    if 'TSYNC' in args:
-                        filtered.update(p for p, l in tg.items() if l == tg[pid])
                 continue
             text = args
         else:
@@ -64,13 +65,6 @@ def extract(path, program):
             tg[child] = tg[pid] if 'CLONE_THREAD' in text else child
             if pid in filtered:
                 filtered.add(child)
-        if not r:
-            if name == 'execve' and pid in filtered and program in text:
-                done.add(pid)
-            if is_load(name, text) and pid not in filtered:
-                filtered.add(pid)
-                if 'TSYNC' in text:
-                    filtered.update(p for p, l in tg.items() if l == tg[pid])
     if not filtered:
         sys.exit(path + ': no seccomp filter load found')
     if not done:

@@ -23,16 +23,8 @@ trace() {
   e2e_capture strace "-$mode" -o "$out" "$@"
 }
 convert_logs() { e2e_capture "$CONVERT" from-strace "$@"; }
-enforce() {
-  local profile=$1
-  shift
-  e2e_capture timeout 60 "$CONVERT" run --profile "$profile" -- "$@"
-}
-# A copy of PROFILE without NAME in any rule, to OUT.
-without() {
-  jq --arg n "$2" '.syscalls |= map(.names -= [$n] | select(.names | length > 0))' "$1" >"$3" ||
-    e2e_die "jq failed on $1"
-}
+enforce() { e2e_run_confined "$@"; }
+without() { e2e_profile_without "$@"; }
 names() { jq -c '[.syscalls[].names[]] | unique' "$1"; }
 
 BB_DIR=""

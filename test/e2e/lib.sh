@@ -334,6 +334,22 @@ e2e_docker_run() {
   e2e_capture docker run --rm --network none "${opt[@]}" "$E2E_IMAGE:latest" "$@"
 }
 
+# --- recorded profiles --------------------------------------------------------------------
+
+# Run CMD... confined by PROFILE through `seccomp-convert run` (SCC_CONVERT_BIN), at most
+# 60 s: E2E_OUT/E2E_RC as e2e_capture sets them.
+e2e_run_confined() {
+  local profile=$1
+  shift
+  e2e_capture timeout 60 "$SCC_CONVERT_BIN" run --profile "$profile" -- "$@"
+}
+
+# A copy of PROFILE (Docker or OCI JSON) without syscall NAME in any rule, written to OUT.
+e2e_profile_without() {
+  jq --arg n "$2" '.syscalls |= map(.names -= [$n] | select(.names | length > 0))' "$1" >"$3" ||
+    e2e_die "jq failed on $1"
+}
+
 # --- assertions -------------------------------------------------------------------------
 
 # Compare exact strings; on a mismatch show both and the engine's last stderr.

@@ -17,16 +17,8 @@ PY=/usr/bin/python3
 
 # record [OPTION...] -- CMD...: E2E_OUT/E2E_RC as e2e_capture sets them.
 record() { e2e_capture "$CONVERT" record "$@"; }
-enforce() {
-  local profile=$1
-  shift
-  e2e_capture timeout 60 "$CONVERT" run --profile "$profile" -- "$@"
-}
-# A copy of PROFILE without NAME in any rule, to OUT.
-without() {
-  jq --arg n "$2" '.syscalls |= map(.names -= [$n] | select(.names | length > 0))' "$1" >"$3" ||
-    e2e_die "jq failed on $1"
-}
+enforce() { e2e_run_confined "$@"; }
+without() { e2e_profile_without "$@"; }
 
 check_busybox() {
   local d=$E2E_TMP/work p=$E2E_TMP/bb.json cut=$E2E_TMP/bb-nomkdir.json w want
