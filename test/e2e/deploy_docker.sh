@@ -45,6 +45,7 @@ main() {
   # allowAnnotationLoosen: the hook's strictness proof cannot compare strict's four
   # socket EQ rules with runtime-default's MASKED_EQ blocks and refuses "because unsure"
   # (deploy/README.md says so); the images here are the test's own.
+  # shellcheck disable=SC2016  # $t is jq's variable (hook_write_config binds it)
   hook_write_config "$HOOK_CONFIG" '.profileDirs = [$t + "/shipped"] | .defaultProfile = "runtime-default"
     | .policy.allowAnnotationLoosen = true'
 

@@ -63,24 +63,13 @@ pick_port() {
   e2e_die "no free port found"
 }
 
-# The shell script that starts SERVER (a command line listening on $PORT), fetches
-# index.html with busybox wget (retrying while the server starts) and prints it. Every
-# command but the shell's builtins is a busybox applet called by name, so PATH (which puts
-# the host's /usr/bin first when /usr is mounted) does not matter; profiles/record.sh
-# records the same script.
-fetch_script() {
-  local server=$1
-  cat <<EOF
-busybox mkdir -p /tmp/www && echo "served under $PROFILE" > /tmp/www/index.html || exit 10
-$server &
-i=0
-while [ \$i -lt 100 ]; do
-  if busybox wget -q -O - http://127.0.0.1:$PORT/index.html 2>/dev/null; then kill \$! 2>/dev/null; exit 0; fi
-  i=\$((i + 1)); busybox usleep 100000
-done
-echo "no answer from the server"; exit 11
-EOF
-}
+# The workload scripts and servers the recorded profiles were recorded from
+# (workload_script, httpd_server, python_server); sourcing only defines them.
+# shellcheck source=../../profiles/record.sh
+. "$E2E_DIR/../../profiles/record.sh"
+
+# The workload script for SERVER on $PORT, serving /tmp/www (a tmpfs in the container).
+fetch_script() { workload_script "$1" "$PORT" /tmp/www "served under $PROFILE"; }
 
 # The workloads each profile must run: the written profiles all three, a recorded
 # profile the one it was recorded from (profiles/record.sh).
@@ -105,14 +94,14 @@ done" "$E2E_OUT"
           ;;
         httpd)
           pick_port
-          profile_run "$nnp" /bin/sh -c "$(fetch_script "busybox httpd -f -p 127.0.0.1:$PORT -h /tmp/www")"
+          profile_run "$nnp" /bin/sh -c "$(fetch_script "$(httpd_server "$PORT" /tmp/www)")"
           e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox httpd serves a page" "served under $PROFILE" "$E2E_OUT"
           e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: busybox httpd exit status" 0 "$E2E_RC"
           ;;
         python)
           pick_port
           WITH_USR=1 profile_run "$nnp" /bin/sh -c \
-            "$(fetch_script "/usr/bin/python3 -m http.server $PORT --bind 127.0.0.1 --directory /tmp/www 2>/dev/null")"
+            "$(fetch_script "$(python_server "$PORT" /tmp/www)")"
           e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: python3 http.server serves a page" "served under $PROFILE" "$E2E_OUT"
           e2e_expect "$PROFILE/$RUNTIME nnp=$nnp: python3 http.server exit status" 0 "$E2E_RC"
           ;;
@@ -188,8 +177,9 @@ main() {
   e2e_build_rootfs
   # The host's /usr is mounted for python3; the loader and libraries are found through
   # the merged-/usr links.
-  ln -sfn usr/lib "$E2E_ROOTFS/lib" && ln -sfn usr/lib64 "$E2E_ROOTFS/lib64" ||
+  if ! ln -sfn usr/lib "$E2E_ROOTFS/lib" || ! ln -sfn usr/lib64 "$E2E_ROOTFS/lib64"; then
     e2e_die "could not link lib and lib64 in the rootfs"
+  fi
   resolve_profile
   check_workloads
   check_denials
