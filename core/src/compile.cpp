@@ -285,6 +285,9 @@ Result<layout::Section> build_section(std::span<const plan::InputRule> rules, Ar
       arch, horizon::stub(hp.stub, horizon::section_floor(arch), kEnosys, syscall_table(arch)),
       ceiling};
   section.code.insert(section.code.end(), body.value->begin(), body.value->end());
+  // libseccomp's body repeats returns and ends in instructions no path
+  // reaches (a "ja" after a return, its own bad-arch return).
+  section.code = layout::share_returns(std::move(section.code));
   stats.syscalls = ap.syscalls.size();
   stats.horizon_holes = hp.body.size();
   stats.instructions = section.code.size();

@@ -73,7 +73,7 @@ class Emitter {
       out_[at].k = static_cast<std::uint32_t>(start[leaf] - at - 1);
     }
     layout::thread_jumps(out_);
-    return std::move(out_);
+    return layout::share_returns(std::move(out_));
   }
 
  private:

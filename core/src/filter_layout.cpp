@@ -159,4 +159,66 @@ void thread_jumps(std::vector<sock_filter>& code) {
   }
 }
 
+std::vector<sock_filter> share_returns(std::vector<sock_filter> code) {
+  const std::size_t n = code.size();
+  auto is_ret = [&](std::size_t i) { return BPF_CLASS(code[i].code) == BPF_RET; };
+  auto same = [&](std::size_t a, std::size_t b) {
+    return code[a].code == code[b].code && code[a].k == code[b].k;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    if (BPF_CLASS(code[i].code) != BPF_JMP) continue;
+    if (BPF_OP(code[i].code) == BPF_JA) {
+      const std::size_t t = i + 1 + code[i].k;
+      if (is_ret(t)) code[i] = code[t];
+      continue;
+    }
+    for (std::uint8_t* off : {&code[i].jt, &code[i].jf}) {
+      const std::size_t t = i + 1 + *off;
+      if (!is_ret(t)) continue;
+      for (std::size_t j = i + 1; j < t; ++j)
+        if (is_ret(j) && same(j, t)) {
+          *off = static_cast<std::uint8_t>(j - i - 1);
+          break;
+        }
+    }
+  }
+  // What a path still reaches, from the first instruction.
+  std::vector<bool> reached(n, false);
+  std::vector<std::size_t> todo{0};
+  while (!todo.empty()) {
+    const std::size_t i = todo.back();
+    todo.pop_back();
+    if (i >= n || reached[i]) continue;
+    reached[i] = true;
+    const sock_filter& in = code[i];
+    if (BPF_CLASS(in.code) == BPF_RET) continue;
+    if (BPF_CLASS(in.code) != BPF_JMP) {
+      todo.push_back(i + 1);
+    } else if (BPF_OP(in.code) == BPF_JA) {
+      todo.push_back(i + 1 + in.k);
+    } else {
+      todo.push_back(i + 1 + in.jt);
+      todo.push_back(i + 1 + in.jf);
+    }
+  }
+  std::vector<std::size_t> index(n, 0);
+  std::vector<sock_filter> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    index[i] = out.size();
+    if (reached[i]) out.push_back(code[i]);
+  }
+  // Offsets only shrink: every jump stays within reach.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!reached[i] || BPF_CLASS(code[i].code) != BPF_JMP) continue;
+    sock_filter& in = out[index[i]];
+    if (BPF_OP(in.code) == BPF_JA) {
+      in.k = static_cast<std::uint32_t>(index[i + 1 + code[i].k] - index[i] - 1);
+    } else {
+      in.jt = static_cast<std::uint8_t>(index[i + 1 + code[i].jt] - index[i] - 1);
+      in.jf = static_cast<std::uint8_t>(index[i + 1 + code[i].jf] - index[i] - 1);
+    }
+  }
+  return out;
+}
+
 }  // namespace scc::layout

@@ -70,4 +70,10 @@ bool dispatched_before(Arch a, Arch b);
 // stays within reach: one instruction less on the way.
 void thread_jumps(std::vector<sock_filter>& code);
 
+// The same program with fewer instructions and no longer paths: every jump
+// to a return goes to the first identical return it can reach (a "ja" to a
+// return becomes that return), and instructions no path reaches any more are
+// dropped. `code` must be a valid program (every path ends in a return).
+std::vector<sock_filter> share_returns(std::vector<sock_filter> code);
+
 }  // namespace scc::layout

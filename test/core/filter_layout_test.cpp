@@ -75,3 +75,36 @@ TEST_CASE("layout dispatch: arches are ordered the same on every machine") {
   CHECK(layout::dispatched_before(Arch::Aarch64, Arch::X86));
   CHECK_FALSE(layout::dispatched_before(Arch::Arm, Arch::Aarch64));
 }
+
+TEST_CASE("layout share_returns: jumps go to the first identical return, unreached code is dropped") {
+  const std::vector<sock_filter> code{
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 3),  // 1 -> 2, else -> 5
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_JMP | BPF_JA, 1),                  // after a return: unreached
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),  // unreached
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),  // 2 -> 6, else -> 7
+      BPF_STMT(BPF_JMP | BPF_JA, 1),                  // a ja to a return becomes it
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  const auto shared = layout::share_returns(code);
+  const std::vector<sock_filter> expected{
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
+  };
+  CHECK(bpf::Program(shared) == bpf::Program(expected));
+  for (std::uint32_t nr : {0u, 1u, 2u, 3u}) {
+    bpf::SeccompData d;
+    d.nr = static_cast<std::int32_t>(nr);
+    auto before = bpf::evaluate(bpf::Program(code), d);
+    auto after = bpf::evaluate(bpf::Program(shared), d);
+    REQUIRE((before.value && after.value));
+    CHECK(after.value->ret == before.value->ret);
+    CHECK(after.value->instructions <= before.value->instructions);
+  }
+}
