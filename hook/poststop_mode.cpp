@@ -15,32 +15,18 @@
 #include "deadline.hpp"
 #include "modes.hpp"
 #include "record_target.hpp"
-#include "scc/oci_state.hpp"
 
 namespace scc::hook {
 
 int run_poststop(const CommonOptions& common) {
   EventLog log("poststop");
-  std::optional<std::string> input = read_stdin(log);
-  if (!input) return kExitRefused;
-  Result<OciState> state = parse_oci_state(*input);
-  if (!state.ok()) {
-    log.refuse("state: " + summarize(state.diagnostics));
-    return kExitRefused;
-  }
-  log.set_container(state.value->id);
-  std::optional<HookConfig> config = load_config(common, log);
-  if (!config) return kExitRefused;
-  Result<std::optional<RecordTarget>> target = record_target(*config, *state.value);
-  if (!target.ok()) {
-    log.refuse(summarize(target.diagnostics));
-    return kExitRefused;
-  }
-  if (!*target.value) {
+  std::optional<RecordingRequest> request = read_recording_request(common, log, false);
+  if (!request) return kExitRefused;
+  if (!request->target) {
     log.info("no recording to finish");
     return kExitOk;
   }
-  const RecordTarget& where = **target.value;
+  const RecordTarget& where = *request->target;
   const int fd = ::open(where.lock.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     log.refuse("no recorder ran for this container (" + where.lock.string() + ": " + std::strerror(errno) +
@@ -48,7 +34,7 @@ int run_poststop(const CommonOptions& common) {
     return kExitRefused;
   }
   // The recorder holds the lock until the profile is written.
-  const std::uint64_t until = config->deadline_ms * 9 / 10;
+  const std::uint64_t until = request->config.deadline_ms * 9 / 10;
   bool finished = false;
   while (!(finished = ::flock(fd, LOCK_SH | LOCK_NB) == 0) && elapsed_ms() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

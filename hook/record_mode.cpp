@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,8 +29,6 @@
 #include "modes.hpp"
 #include "scc/atomic_file.hpp"
 #include "scc/docker_json.hpp"
-#include "scc/oci_state.hpp"
-#include "scc/profile_store.hpp"
 #include "scc/recorded_profile.hpp"
 #include "scc/tracer.hpp"
 
@@ -98,27 +95,13 @@ void detach_descriptors(std::initializer_list<int> keep) {
 
 int run_record(const CommonOptions& common) {
   EventLog log("record");
-  std::optional<std::string> input = read_stdin(log);
-  if (!input) return kExitRefused;
-  Result<OciState> state = parse_oci_state(*input);
-  if (!state.ok() || state.value->pid.value_or(0) <= 0) {
-    log.refuse("state: " + (state.ok() ? std::string("no container pid (the createRuntime state has one)")
-                                       : summarize(state.diagnostics)));
-    return kExitRefused;
-  }
-  log.set_container(state.value->id);
-  std::optional<HookConfig> config = load_config(common, log);
-  if (!config) return kExitRefused;
-  Result<std::optional<RecordTarget>> target = record_target(*config, *state.value);
-  if (!target.ok()) {
-    log.refuse(summarize(target.diagnostics));
-    return kExitRefused;
-  }
-  if (!*target.value) {
+  std::optional<RecordingRequest> request = read_recording_request(common, log, true);
+  if (!request) return kExitRefused;
+  if (!request->target) {
     log.info("no recording requested");
     return kExitOk;
   }
-  const RecordTarget& where = **target.value;
+  const RecordTarget& where = *request->target;
   // The lock file: held (flock) by the recorder while it runs, then its status.
   const int lock_fd = ::open(where.lock.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
@@ -131,7 +114,7 @@ int run_record(const CommonOptions& common) {
     log.refuse(std::string("pipe: ") + std::strerror(errno));
     return kExitRefused;
   }
-  const pid_t pid = *state.value->pid;
+  const pid_t pid = *request->state.pid;
   const pid_t middle = ::fork();
   if (middle < 0) {
     log.refuse(std::string("fork: ") + std::strerror(errno));

@@ -45,4 +45,24 @@ Result<std::optional<RecordTarget>> record_target(const HookConfig& config, cons
   return result;
 }
 
+std::optional<RecordingRequest> read_recording_request(const CommonOptions& common, EventLog& log, bool need_pid) {
+  std::optional<std::string> input = read_stdin(log);
+  if (!input) return std::nullopt;
+  Result<OciState> state = parse_oci_state(*input);
+  if (!state.ok() || (need_pid && state.value->pid.value_or(0) <= 0)) {
+    log.refuse("state: " + (state.ok() ? std::string("no container pid (the createRuntime state has one)")
+                                       : summarize(state.diagnostics)));
+    return std::nullopt;
+  }
+  log.set_container(state.value->id);
+  std::optional<HookConfig> config = load_config(common, log);
+  if (!config) return std::nullopt;
+  Result<std::optional<RecordTarget>> target = record_target(*config, *state.value);
+  if (!target.ok()) {
+    log.refuse(summarize(target.diagnostics));
+    return std::nullopt;
+  }
+  return RecordingRequest{std::move(*state.value), std::move(*config), std::move(*target.value)};
+}
+
 }  // namespace scc::hook

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "modes.hpp"
 #include "scc/diagnostics.hpp"
 #include "scc/hook_config.hpp"
 #include "scc/oci_state.hpp"
@@ -27,5 +28,15 @@ struct RecordTarget {
 // accepted), no recordDir in the config, a recordDir that is not a directory
 // owned by root and not writable by group or others (a symlink is refused).
 Result<std::optional<RecordTarget>> record_target(const HookConfig& config, const OciState& state);
+
+// What record and poststop start with: the state from stdin (with a pid when
+// `need_pid`), the config and the target (nullopt: no recording asked for).
+struct RecordingRequest {
+  OciState state;
+  HookConfig config;
+  std::optional<RecordTarget> target;
+};
+// nullopt after the one refusal line.
+std::optional<RecordingRequest> read_recording_request(const CommonOptions& common, EventLog& log, bool need_pid);
 
 }  // namespace scc::hook
