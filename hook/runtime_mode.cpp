@@ -16,10 +16,8 @@
 #include "mode_labels.hpp"
 #include "modes.hpp"
 #include "scc/atomic_file.hpp"
-#include "scc/base64.hpp"
 #include "scc/config_rewrite.hpp"
 #include "scc/decision_cache.hpp"
-#include "scc/oci_json.hpp"
 #include "scc/runtime_args.hpp"
 
 namespace scc::hook {
@@ -51,14 +49,7 @@ mode_t mode_of(const std::filesystem::path& path) {
 }
 
 CachedDecision decision_record(const RewriteOutcome& outcome, const Diagnostics& diagnostics) {
-  CachedDecision record;
-  if (outcome.decision.profile) {
-    record.seccomp = CachedDecision::Seccomp::Replace;
-    record.seccomp_json = to_oci_json(outcome.decision.profile->flat).dump();
-  } else if (outcome.decision.selection.unconfined()) {
-    record.seccomp = CachedDecision::Seccomp::Remove;
-  }
-  if (outcome.handover) record.handover = base64_encode(outcome.handover->program.to_bytes());
+  CachedDecision record = rewrite_decision(outcome);
   record.log_line = describe_outcome(outcome, true);
   record.warnings = profile_warnings(diagnostics);
   return record;

@@ -14,6 +14,8 @@
 #include <ctime>
 #include <string>
 
+#include "unique_fd.hpp"
+
 namespace scc {
 namespace {
 
@@ -25,29 +27,6 @@ Diagnostics failure(const std::filesystem::path& path, const std::string& step, 
           "cannot write " + path.string() + ": " + step + ": " + std::strerror(error));
   return d;
 }
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void reset(int fd) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-  int release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
 
 // Every catchable signal blocked for the lifetime of the object.
 class SignalsBlocked {
@@ -168,13 +147,13 @@ Diagnostics write_file_atomically(const std::filesystem::path& path, std::string
   if (dir_path.empty()) dir_path = ".";
   const std::string file_name = path.filename().string();
   const std::string create_step = "create a temporary file in " + dir_path.string();
-  Fd dir(::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) return failure(path, create_step, errno);
   sweep_dead_temporaries(dir.get(), file_name);
 
   const std::string temp = temp_name(file_name);
   bool named = false;
-  Fd file(::openat(dir.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
+  UniqueFd file(::openat(dir.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
   if (file.get() < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
     named = true;
     file.reset(::openat(dir.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));

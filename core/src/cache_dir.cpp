@@ -68,10 +68,6 @@ std::string write_temporary(int fd, std::string_view content) {
 
 }  // namespace
 
-Fd::~Fd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 int open(const std::filesystem::path& dir, std::string_view what, std::string_view fallback,
          Diagnostics& diagnostics) {
   auto unusable = [&](const std::string& why) {

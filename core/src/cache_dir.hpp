@@ -11,21 +11,11 @@
 #include <string_view>
 
 #include "scc/diagnostics.hpp"
+#include "unique_fd.hpp"
 
 namespace scc::cache_dir {
 
-// An owned file descriptor (-1: none).
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd();
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = UniqueFd;
 
 // `dir`, opened and checked (owned by root, mode 0700 exactly, no symlink),
 // created 0700 when missing and its parent exists. -1 with a CacheUnusable

@@ -10,7 +10,9 @@
 #include "cache_dir.hpp"
 #include "key_encoder.hpp"
 #include "scc/arch.hpp"
+#include "scc/base64.hpp"
 #include "scc/names.hpp"
+#include "scc/oci_json.hpp"
 #include "scc/container_policy.hpp"
 #include "scc/profile_store.hpp"
 #include "scc/sha256.hpp"
@@ -165,6 +167,18 @@ std::optional<std::string> decision_cache_key(DecisionPurpose purpose, const Hoo
       e.bytes(v);
     }
   return to_hex(hash.finish());
+}
+
+CachedDecision rewrite_decision(const RewriteOutcome& outcome) {
+  CachedDecision d;
+  if (outcome.decision.profile) {
+    d.seccomp = CachedDecision::Seccomp::Replace;
+    d.seccomp_json = to_oci_json(outcome.decision.profile->flat).dump();
+  } else if (outcome.decision.selection.unconfined()) {
+    d.seccomp = CachedDecision::Seccomp::Remove;
+  }
+  if (outcome.handover) d.handover = base64_encode(outcome.handover->program.to_bytes());
+  return d;
 }
 
 std::string encode_decision(std::string_view key, const CachedDecision& d) {

@@ -10,26 +10,14 @@
 #include <cstring>
 
 #include "scc/sha256.hpp"
+#include "unique_fd.hpp"
 
 namespace scc {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Closes a descriptor on every path out of a function.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = UniqueFd;
 
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 

@@ -5,10 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scc/base64.hpp"
 #include "scc/config_rewrite.hpp"
 #include "scc/decision_cache.hpp"
-#include "scc/oci_json.hpp"
 #include "support/support.hpp"
 
 using namespace scc;
@@ -51,19 +49,6 @@ std::string with(const std::string& config, const std::string& pointer, const Js
   Json root = Json::parse(config);
   root[Json::json_pointer(pointer)] = value;
   return root.dump(1, '\t');
-}
-
-// What the runtime wrapper stores after rewrite_config() decided.
-CachedDecision record_of(const RewriteOutcome& outcome) {
-  CachedDecision d;
-  if (outcome.decision.profile) {
-    d.seccomp = CachedDecision::Seccomp::Replace;
-    d.seccomp_json = to_oci_json(outcome.decision.profile->flat).dump();
-  } else if (outcome.decision.selection.unconfined()) {
-    d.seccomp = CachedDecision::Seccomp::Remove;
-  }
-  if (outcome.handover) d.handover = base64_encode(outcome.handover->program.to_bytes());
-  return d;
 }
 
 }  // namespace
@@ -203,7 +188,7 @@ TEST_CASE("a replayed rewrite is byte for byte what rewrite_config writes") {
     REQUIRE(slow.ok());
     Result<ContainerConfig> light = parse_container_config(c.config, SeccompReading::ShapeOnly);
     REQUIRE(light.ok());
-    const auto replayed = apply_decision(*light.value, c.config, record_of(*slow.value));
+    const auto replayed = apply_decision(*light.value, c.config, rewrite_decision(*slow.value));
     REQUIRE(replayed);
     CHECK(*replayed == slow.value->config_json);
   }
@@ -215,5 +200,5 @@ TEST_CASE("a replayed rewrite is byte for byte what rewrite_config writes") {
   CHECK_FALSE(slow.value->changed);
   Result<ContainerConfig> light = parse_container_config(own, SeccompReading::ShapeOnly);
   REQUIRE(light.ok());
-  CHECK(apply_decision(*light.value, own, record_of(*slow.value)) == std::optional<std::string>(own));
+  CHECK(apply_decision(*light.value, own, rewrite_decision(*slow.value)) == std::optional<std::string>(own));
 }

@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "support/libseccomp_export.hpp"
 #include "scc/compile.hpp"
 #include "scc/filter_attestation.hpp"
 #include "scc/syscall_table.hpp"
@@ -58,16 +59,9 @@ bpf::Program libseccomp_program() {
     REQUIRE(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name(name), 0) == 0);
   REQUIRE(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("personality"), 1,
                            SCMP_A0(SCMP_CMP_EQ, 0)) == 0);
-  int fd = memfd_create("bpf", 0);
-  REQUIRE(fd >= 0);
-  REQUIRE(seccomp_export_bpf(ctx, fd) == 0);
+  bpf::Program program = test::libseccomp_export(ctx);
   seccomp_release(ctx);
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(lseek(fd, 0, SEEK_END)));
-  REQUIRE(pread(fd, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()));
-  close(fd);
-  auto program = bpf::Program::from_bytes(bytes);
-  REQUIRE(program.ok());
-  return *program.value;
+  return program;
 }
 
 const std::vector<Arch> kNative{native_arch()};
@@ -214,16 +208,9 @@ bpf::Program libseccomp_build(std::uint32_t default_action, const std::vector<st
     if (nr == __NR_SCMP_ERROR) continue;
     REQUIRE(seccomp_rule_add_array(ctx, action, nr, static_cast<unsigned>(args.size()), args.data()) == 0);
   }
-  int fd = memfd_create("bpf", 0);
-  REQUIRE(fd >= 0);
-  REQUIRE(seccomp_export_bpf(ctx, fd) == 0);
+  bpf::Program program = test::libseccomp_export(ctx);
   seccomp_release(ctx);
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(lseek(fd, 0, SEEK_END)));
-  REQUIRE(pread(fd, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()));
-  close(fd);
-  auto program = bpf::Program::from_bytes(bytes);
-  REQUIRE(program.ok());
-  return *program.value;
+  return program;
 }
 
 std::vector<std::string> tolerated_list(const Attestation& a) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "support/libseccomp_export.hpp"
 #include "scc/compile.hpp"
 #include "scc/read.hpp"
 #include "scc/resolve.hpp"
@@ -40,17 +41,7 @@ class Seccomp {
     return *this;
   }
   scmp_filter_ctx ctx() const { return ctx_; }
-  bpf::Program program() const {
-    const int fd = memfd_create("scc-test-bpf", 0);
-    REQUIRE(fd >= 0);
-    REQUIRE(seccomp_export_bpf(ctx_, fd) == 0);
-    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(lseek(fd, 0, SEEK_END)));
-    REQUIRE(pread(fd, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()));
-    close(fd);
-    auto program = bpf::Program::from_bytes(bytes);
-    REQUIRE(program.ok());
-    return *program.value;
-  }
+  bpf::Program program() const { return test::libseccomp_export(ctx_); }
 
  private:
   scmp_filter_ctx ctx_;

@@ -39,6 +39,7 @@
 #include <string>
 #include <string_view>
 
+#include "scc/config_rewrite.hpp"
 #include "scc/container_config.hpp"
 #include "scc/diagnostics.hpp"
 #include "scc/hook_config.hpp"
@@ -55,6 +56,10 @@ struct CachedDecision {
   std::string log_line;                 // the info line of the decision
   Diagnostics warnings;                 // the warnings logged with it
 };
+
+// The replayable part of a rewrite decided anew: how /linux/seccomp changed
+// and the hand-over; the caller adds the log line and warnings.
+CachedDecision rewrite_decision(const RewriteOutcome& outcome);
 
 // The key for deciding about `container` (parsed with SeccompReading::
 // ShapeOnly is enough); nullopt when there is no cache directory, or the
