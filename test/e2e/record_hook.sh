@@ -104,6 +104,23 @@ check_oci() {
   hook_run "$runtime" direct "rec-$runtime-7"
   e2e_expect "$runtime: python making a directory under the python recording is denied" "error 1" "$E2E_OUT"
 
+  # A container killed while recorded: the recorder still writes its profile and is gone.
+  e2e_oci_bundle "$permissive" sh -c 'echo started; exec sleep 60'
+  hook_edit_bundle --arg bin "$HOOK_BIN" --arg cfg "$HOOK_CONFIG" '
+    .hooks.createRuntime = [{path: $bin, args: ["seccomp-hook", "--config", $cfg, "record"]}]
+    | .hooks.poststop = [{path: $bin, args: ["seccomp-hook", "--config", $cfg, "poststop"]}]
+    | .annotations["seccomp-hook.record"] = "killed"'
+  hook_run "$runtime" direct "rec-$runtime-8" -d
+  e2e_expect "$runtime: detached recorded container started" 0 "$E2E_RC"
+  for ((i = 0; i < 100; i++)); do grep -q started "$E2E_BUNDLE.out" 2>/dev/null && break; sleep 0.05; done
+  "$HOOK_RT_BIN" --root "$HOOK_RT_ROOT" kill "rec-$runtime-8" KILL || e2e_die "$runtime kill failed"
+  for ((i = 0; i < 100; i++)); do [ "$(hook_status "$runtime" "rec-$runtime-8")" = stopped ] && break; sleep 0.05; done
+  "$HOOK_RT_BIN" --root "$HOOK_RT_ROOT" delete "rec-$runtime-8" || e2e_die "$runtime delete failed"
+  check_recorded_file killed "$runtime: killed container" "rec-$runtime-8"
+  e2e_expect "$runtime: killed container: the recording holds execve" true \
+    "$(jq '[.syscalls[].names[]] | index("execve") != null' "$RECORD_DIR/killed.json")"
+  e2e_expect "$runtime: killed container: no recorder is left" "" "$(recorders_left)"
+
   # A bad name is refused before anything starts.
   e2e_oci_bundle "$permissive" sh -c "$WORKLOAD"
   hook_edit_bundle --arg bin "$HOOK_BIN" --arg cfg "$HOOK_CONFIG" '
