@@ -1,5 +1,5 @@
 // seccomp-convert from-strace FILE... [-o OUT] [--base PROFILE] [--no-baseline]
-// [--errno N]: strace logs (-f, -ff, -o; see core/include/scc/strace_log.hpp for
+// [--errno N] [--arch A]: strace logs (-f, -ff, -o; see core/include/scc/strace_log.hpp for
 // the forms) -> a Docker-dialect profile that allows what the traced workload
 // did, per architecture (recorded_profile.hpp). A FILE that does not exist but
 // has -ff siblings FILE.PID stands for all of them.
@@ -14,6 +14,7 @@
 #include "recording_output.hpp"
 #include "report.hpp"
 #include "scc/input_file.hpp"
+#include "scc/names.hpp"
 #include "scc/strace_log.hpp"
 
 namespace scc::convert {
@@ -23,6 +24,7 @@ constexpr std::size_t kMaxLogBytes = std::size_t{1} << 30;  // 1 GiB per log
 
 struct FromStraceOptions {
   std::vector<std::string> files;
+  std::string arch;  // the arch strace ran on; "": this machine's
   RecordingOutputOptions output;
 };
 
@@ -50,6 +52,15 @@ std::vector<std::string> expand(const std::string& file) {
 
 int run_from_strace(const FromStraceOptions& o) {
   if (int status = check_recording_output(o.output, "from-strace"); status != kExitOk) return status;
+  Arch native = native_arch();
+  if (!o.arch.empty()) {
+    auto arch = parse_arch_flexible(o.arch);
+    if (!arch || (*arch != Arch::X86_64 && *arch != Arch::Aarch64)) {
+      std::cerr << "seccomp-convert from-strace: error: --arch \"" << o.arch << "\" is not x86_64 or aarch64\n";
+      return kExitUsage;
+    }
+    native = *arch;
+  }
   std::vector<std::string> paths;
   for (const std::string& f : o.files)
     for (std::string& p : expand(f)) paths.push_back(std::move(p));
@@ -65,7 +76,7 @@ int run_from_strace(const FromStraceOptions& o) {
   std::vector<StraceLog> logs;
   for (std::size_t i = 0; i < paths.size(); ++i)
     logs.push_back(StraceLog{texts[i], strace_ff_pid(std::filesystem::path(paths[i]).filename().string())});
-  StraceResult parsed = parse_strace_logs(logs);
+  StraceResult parsed = parse_strace_logs(logs, native);
   for (std::size_t i = 0; i < paths.size(); ++i) print_diagnostics(std::cerr, display_name(paths[i]), parsed.diagnostics[i]);
   if (!parsed.ok()) return kExitProblems;
   return write_recorded_profile(parsed.recording, o.output, "from-strace");
@@ -80,6 +91,7 @@ void add_from_strace_command(CLI::App& app, int& exit_code) {
   cmd->add_option("files", o->files,
                   "strace output files, - for standard input; a -ff prefix stands for its FILE.PID files")
       ->required();
+  cmd->add_option("--arch", o->arch, "The arch strace ran on (its 64-bit mode): x86_64 or aarch64; default: this machine's");
   add_recording_output_options(*cmd, o->output);
   cmd->callback([o, &exit_code] { exit_code = run_from_strace(*o); });
 }

@@ -33,3 +33,16 @@ TEST_CASE("from-strace fails on an unknown name with its position and writes not
   CHECK(e.exit_code == 2);
   CHECK(e.err == "seccomp-convert from-strace: error: --errno \"EWHAT\" is neither a number nor an errno name\n");
 }
+
+TEST_CASE("from-strace --arch aarch64 reads a trace made there") {
+  TempDir dir;
+  auto log = dir.write("arm.log", "9 [ Process PID=9 runs in 32-bit mode. ]\n9 _llseek(0, 0, NULL, SEEK_SET) = 0\n"
+                                  "9 [ Process PID=9 runs in AArch64 mode. ]\n9 openat(AT_FDCWD, \"/\", O_RDONLY) = 3\n");
+  RunResult r = run_convert({"from-strace", log.string(), "--arch", "arm64", "--no-baseline"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("\"architecture\": \"SCMP_ARCH_AARCH64\",\n      \"subArchitectures\": [\n        \"SCMP_ARCH_ARM\"") !=
+        std::string::npos);
+  RunResult bad = run_convert({"from-strace", log.string(), "--arch", "x86"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "seccomp-convert from-strace: error: --arch \"x86\" is not x86_64 or aarch64\n");
+}

@@ -192,3 +192,20 @@ TEST_CASE("the pid of a -ff file name") {
   CHECK(strace_ff_pid("trace") == std::nullopt);
   CHECK(strace_ff_pid("trace.0") == std::nullopt);
 }
+
+TEST_CASE("aarch64 traces switch between AArch64 and 32-bit mode - x86_64 traces know x32") {
+  const std::string arm = "[ Process PID=3 runs in 32-bit mode. ]\n3 _llseek(0, 0, NULL, SEEK_SET) = 0\n"
+                          "[ Process PID=3 runs in AArch64 mode. ]\n3 openat(AT_FDCWD, \"/\", O_RDONLY) = 3\n";
+  std::vector<StraceLog> logs{StraceLog{arm, std::nullopt}};
+  auto r = parse_strace_logs(logs, Arch::Aarch64);
+  check_clean(r);
+  CHECK(names(r, Arch::Arm) == "_llseek");
+  CHECK(names(r, Arch::Aarch64) == "openat");
+  auto x32 = parse_one("[ Process PID=4 runs in x32 mode. ]\n4 read(0, \"\", 1) = 0\n");
+  check_clean(x32);
+  CHECK(names(x32, Arch::X32) == "read");
+  auto bad = parse_one("[ Process PID=4 runs in 16 bit mode. ]\n4 read(0, \"\", 1) = 0\n");
+  REQUIRE(bad.diagnostics[0].size() == 1);
+  CHECK(bad.diagnostics[0].items()[0].message == "unknown personality \"16 bit\" for a x86_64 trace");
+  CHECK(bad.diagnostics[0].items()[0].column == 25);  // where "16 bit" starts
+}
