@@ -211,6 +211,20 @@ void too_complex(std::span<const plan::InputRule> rules, const plan::SyscallPlan
                       std::string(short_name(arch)) + " need " + why);
 }
 
+// The argument checks of a syscall with conditions; nullopt (reported) when
+// they pass the limits.
+std::optional<std::vector<sock_filter>> checks_for(std::span<const plan::InputRule> rules,
+                                                   const plan::SyscallPlan& sp, Arch arch,
+                                                   const Settings& s, Diagnostics& diags) {
+  std::size_t terms = 0;
+  for (const plan::ActionRegion& r : sp.regions) terms += r.terms.size();
+  auto code = terms > s.max_rules_per_syscall
+                  ? std::nullopt
+                  : args::decision_code(sp, s.default_action, s.max_argument_instructions);
+  if (!code) too_complex(rules, sp, arch, terms, s, diags);
+  return code;
+}
+
 // The body of one arch: libseccomp's number dispatch with the argument
 // checks linked in. It expects A = nr.
 Result<std::vector<sock_filter>> build_body(std::span<const plan::InputRule> rules,
@@ -233,15 +247,8 @@ Result<std::vector<sock_filter>> build_body(std::span<const plan::InputRule> rul
   for (const plan::SyscallPlan& sp : ap.syscalls) {
     std::uint32_t action = sp.regions[0].action;
     if (!unconditional(sp)) {
-      std::size_t terms = 0;
-      for (const plan::ActionRegion& r : sp.regions) terms += r.terms.size();
-      auto code = terms > s.max_rules_per_syscall
-                      ? std::nullopt
-                      : args::decision_code(sp, s.default_action, s.max_argument_instructions);
-      if (!code) {
-        too_complex(rules, sp, ap.arch, terms, s, result.diagnostics);
-        continue;
-      }
+      auto code = checks_for(rules, sp, ap.arch, s, result.diagnostics);
+      if (!code) continue;
       action = placeholders.fresh();
       checks[action] = std::move(*code);
     }
@@ -333,15 +340,8 @@ ArchLeaves arch_leaves(std::span<const plan::InputRule> rules, const plan::ArchP
       out.by_nr[sp.nr] = leaves.ret(sp.regions[0].action);
       continue;
     }
-    std::size_t terms = 0;
-    for (const plan::ActionRegion& r : sp.regions) terms += r.terms.size();
-    auto code = terms > s.max_rules_per_syscall
-                    ? std::nullopt
-                    : args::decision_code(sp, s.default_action, s.max_argument_instructions);
-    if (!code) {
-      too_complex(rules, sp, ap.arch, terms, s, diags);
-      continue;
-    }
+    auto code = checks_for(rules, sp, ap.arch, s, diags);
+    if (!code) continue;
     out.by_nr[sp.nr] = leaves.code(std::move(*code));
     ++stats.argument_checked;
   }
