@@ -70,7 +70,7 @@ class Manifests(unittest.TestCase):
         self.assertEqual([(d["apiVersion"], d["kind"], d["metadata"]["name"], d["metadata"]["namespace"])
                           for d in self.daemonset],
                          [("apps/v1", "DaemonSet", "seccomp-hook-profiles", "seccomp-hook")])
-        self.assertEqual(sorted(self.examples), ["pod-audit.yaml", "pod-runtime-default.yaml"])
+        self.assertEqual(sorted(self.examples), ["pod-audit.yaml", "pod-busybox-httpd.yaml", "pod-runtime-default.yaml"])
         for name, docs in self.examples.items():
             self.assertEqual([(d["apiVersion"], d["kind"]) for d in docs], [("v1", "Pod")], name)
 
@@ -180,7 +180,7 @@ class Manifests(unittest.TestCase):
                 self.assertEqual(prefix, "seccomp-hook", name)
                 self.assertIn(key, keys, name)
                 seen.append(key)
-        self.assertEqual(sorted(seen), ["audit.json", "runtime-default.json"])
+        self.assertEqual(sorted(seen), ["audit.json", "busybox-httpd.json", "runtime-default.json"])
 
 
 if __name__ == "__main__":

@@ -262,6 +262,20 @@ e2e_expect "containerd, unflattened runtime-default: mount gets through to the k
 ctr_probe "$RAW" "$NR_CLONE3" 0 0
 e2e_expect "containerd, unflattened runtime-default: clone3 gets through to the kernel" "errno EINVAL" "$E2E_OUT"
 
+# The example Pod's command (examples/pod-busybox-httpd.yaml) under the installed recorded
+# profile, as containerd loads it: httpd serves a page that wget fetches.
+if [ -e "$DEST/busybox-httpd.json" ] && [ "$ARCH" = x86_64 ]; then
+  httpd_cmd=$(python3 -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["spec"]["containers"][0]["command"]))' \
+    "$REPO/deploy/kubernetes/examples/pod-busybox-httpd.yaml") || e2e_die "cannot read the example Pod"
+  SEQ=$((SEQ + 1))
+  e2e_capture "${CTR[@]}" -n "$NS" run --rm --snapshotter native --seccomp \
+    --seccomp-profile "$DEST/busybox-httpd.json" "$IMAGE" "scce-$$-$SEQ" sh -c "
+      echo served > /tmp/index.html; $httpd_cmd & i=0
+      while [ \$i -lt 50 ]; do busybox wget -q -O - http://127.0.0.1:8080/index.html && break; i=\$((i + 1)); busybox usleep 100000; done
+      kill \$!"
+  e2e_expect "containerd, installed busybox-httpd: the example Pod's httpd serves a page" served "$E2E_OUT"
+fi
+
 ctr_cleanup
 e2e_expect "containerd: the test's namespace is removed" "" "$("${CTR[@]}" namespaces ls -q | grep -x "$NS")"
 e2e_finish
