@@ -627,3 +627,24 @@ TEST_CASE("golden: the exact program for a two-rule profile on x86_64") {
   CHECK(f.per_arch.at(0).argument_checked == 1);
   CHECK(f.per_arch.at(0).libseccomp_rules == 2);
 }
+
+TEST_CASE("argument checks past the instruction limit are rule-too-complex in both program shapes") {
+  Builder b;
+  b.rule({"read"}, Action::Allow);
+  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Gt, 40), arg(1, Operator::Eq, 1)});
+  for (auto tree : {CompileOptions::Tree::Linear, CompileOptions::Tree::Binary}) {
+    CompileOptions o = on({Arch::X86_64}, tree);
+    o.max_argument_instructions = 3;
+    auto r = compile(b.p, o);
+    CHECK_FALSE(r.ok());
+    REQUIRE(r.diagnostics.count(Severity::Error) == 1);
+    for (const Diagnostic& d : r.diagnostics)
+      if (d.severity == Severity::Error) {
+        CHECK(d.code == Code::RuleTooComplex);
+        CHECK(d.pointer == "/syscalls/1");
+        CHECK(d.message == "the exact argument checks for \"socket\" on x86_64 need more than 3 instructions");
+      }
+    o.max_argument_instructions = 1024;
+    CHECK(compile(b.p, o).ok());
+  }
+}
