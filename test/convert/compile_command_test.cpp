@@ -294,7 +294,7 @@ TEST_CASE("compile: validator warnings stay in the summary with their locations"
 // Errors of check that concern runtimes loading the profile as written, which
 // the compiler builds exactly, are warnings here; compile's own notes on them
 // are not repeated at the same place.
-TEST_CASE("compile: a width-unsafe comparison is a warning, compiled exactly") {
+TEST_CASE("compile: a width-unsafe comparison is a warning and compiled exactly") {
   TempDir dir;
   const fs::path profile = dir.write("gt.json", R"({
   "defaultAction": "SCMP_ACT_ERRNO",

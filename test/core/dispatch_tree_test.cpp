@@ -98,7 +98,7 @@ TEST_CASE("dispatch search: adjacent ranges with one leaf are merged into one co
     CHECK(run(code, nr).ret == (nr < 20 ? SECCOMP_RET_ALLOW : (SECCOMP_RET_ERRNO | 1)));
 }
 
-TEST_CASE("dispatch search: random ranges, every end and neighbour decided by its leaf") {
+TEST_CASE("dispatch search: random ranges have every end and neighbour decided by their leaf") {
   std::mt19937 rng(7);  // 32-bit results
   for (int round = 0; round < 40; ++round) {
     std::vector<Leaf> leaves;

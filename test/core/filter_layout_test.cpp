@@ -39,7 +39,7 @@ std::size_t count_ja(const std::vector<sock_filter>& code, std::size_t first, st
 
 }  // namespace
 
-TEST_CASE("layout dispatch: aarch64 is compared before arm, both entered directly when in reach") {
+TEST_CASE("layout dispatch: aarch64 is compared before arm and both are entered directly when in reach") {
   const auto code = layout::dispatch({group(Arch::Arm, 2, 10), group(Arch::Aarch64, 1, 100)},
                                      SECCOMP_RET_KILL_PROCESS);
   REQUIRE(code.size() >= 4);
@@ -76,7 +76,7 @@ TEST_CASE("layout dispatch: arches are ordered the same on every machine") {
   CHECK_FALSE(layout::dispatched_before(Arch::Arm, Arch::Aarch64));
 }
 
-TEST_CASE("layout share_returns: jumps go to the first identical return, unreached code is dropped") {
+TEST_CASE("layout share_returns: jumps go to the first identical return and unreached code is dropped") {
   const std::vector<sock_filter> code{
       BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 3),  // 1 -> 2, else -> 5
