@@ -70,7 +70,7 @@ int run_from_strace(const FromStraceOptions& o) {
     auto text = read_input_file(path, kMaxLogBytes);
     print_diagnostics(std::cerr, display_name(path), text.diagnostics);
     if (!text.ok()) unreadable = true;
-    texts.push_back(text.value.value_or(""));
+    texts.push_back(text.value ? std::move(*text.value) : std::string{});
   }
   if (unreadable) return kExitProblems;
   std::vector<StraceLog> logs;

@@ -10,17 +10,19 @@
 namespace scc {
 namespace {
 
-// One syscall as it appears in a log, named later, once every process's
-// arch is known (a -ff child's arch comes from its parent's file).
+// One syscall of one process segment as the log shows it, named later, once
+// every process's arch is known (a -ff child's arch comes from its parent's
+// file): how often, and where first (for an unknown name).
 struct Call {
   std::string name;                      // empty when only the number is known
   std::optional<std::uint32_t> number;   // syscall_0x1c8
+  std::uint64_t count = 0;
   std::size_t log = 0, line = 0, column = 0;
 };
 
 struct Segment {
   std::optional<Arch> arch;  // nullopt: the process's arch at its birth
-  std::vector<Call> calls;
+  std::map<std::string, Call> calls;  // by name, or "#<number>": memory grows with names, not lines
 };
 
 struct Process {
@@ -179,7 +181,9 @@ void Parser::call(std::size_t log, std::size_t line, std::string_view text, std:
   }
   ++recognised_[log];
   Process& p = processes_[process_of(pid)];
-  p.segments.back().calls.push_back(std::move(c));
+  const std::string key = c.number ? "#" + std::to_string(*c.number) : c.name;
+  auto [it, fresh] = p.segments.back().calls.try_emplace(key, std::move(c));
+  ++it->second.count;
   if (text.ends_with("<unfinished ...>")) {
     p.unfinished = std::string(name);
     return;
@@ -347,7 +351,7 @@ StraceResult Parser::finish() {
     for (std::size_t seg = 0; seg < processes_[proc].segments.size(); ++seg) {
       const Arch arch = arch_of(proc, seg);
       const SyscallTable* table = syscall_table(arch);
-      for (const Call& c : processes_[proc].segments[seg].calls) {
+      for (const auto& [key, c] : processes_[proc].segments[seg].calls) {
         std::string name = c.name;
         if (c.number) {
           auto known = table != nullptr ? table->name(*c.number) : std::nullopt;
@@ -362,8 +366,8 @@ StraceResult Parser::finish() {
           diagnostics_[c.log].add(std::move(d));
           continue;
         }
-        ++result.recording.syscalls[arch][name].count;
-        ++result.calls;
+        result.recording.syscalls[arch][name].count += c.count;
+        result.calls += c.count;
       }
     }
   }
