@@ -4,11 +4,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cstdint>
 #include <cstdlib>
 #include <unordered_map>
 
 #include "json_pointer.hpp"
+#include "text_position.hpp"
 
 namespace scc {
 namespace {
@@ -232,10 +234,34 @@ void syntax_error(YamlStream& out, Code code, const YAML::Mark& mark, std::strin
   out.diagnostics.add(std::move(d));
 }
 
+// The offset of the first byte YAML does not allow anywhere (YAML 1.2 c-printable:
+// C0 controls but tab, LF and CR; DEL). yaml-cpp must never see one: on a NUL
+// its LoadAll produces empty documents without end (found by fuzzing).
+std::optional<std::size_t> find_forbidden_control(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 YamlStream yaml_to_json(std::string_view text, const ReadLimits& limits) {
   YamlStream out;
+  if (const auto bad = find_forbidden_control(text)) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned>(static_cast<unsigned char>(text[*bad])));
+    Diagnostic d;
+    d.code = Code::YamlSyntax;
+    d.message = "YAML does not allow the control character " + std::string(byte) + " (at offset " +
+                std::to_string(*bad) + ")";
+    const SourcePosition at = position_at(text, *bad);
+    d.line = at.line;
+    d.column = at.column;
+    out.diagnostics.add(std::move(d));
+    return out;
+  }
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));

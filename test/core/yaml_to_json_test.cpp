@@ -115,3 +115,24 @@ TEST_CASE("aliases that expand past max_values are input-too-large") {
   CHECK(s.diagnostics.items()[0].code == Code::InputTooLarge);
   CHECK(s.documents.empty());
 }
+
+TEST_CASE("a control character YAML forbids is yaml-syntax at its place - yaml-cpp never sees it") {
+  // Found by fuzz_read_document: on "\0,\0" yaml-cpp's LoadAll made empty documents until
+  // memory ran out.
+  YamlStream s = yaml_to_json(std::string("\0,\0", 3), {});
+  CHECK(s.documents.empty());
+  REQUIRE(s.diagnostics.size() == 1);
+  const Diagnostic& d = s.diagnostics.items().front();
+  CHECK(d.code == Code::YamlSyntax);
+  CHECK(d.message == "YAML does not allow the control character 0x00 (at offset 0)");
+  CHECK(d.line == 1);
+  CHECK(d.column == 1);
+  YamlStream del = yaml_to_json("kind: x\nspec:\n  a: b\x7f\n", {});
+  REQUIRE(del.diagnostics.size() == 1);
+  CHECK(del.diagnostics.items().front().message ==
+        "YAML does not allow the control character 0x7f (at offset 20)");
+  CHECK(del.diagnostics.items().front().line == 3);
+  CHECK(del.diagnostics.items().front().column == 7);
+  // Tab, LF and CR stay allowed.
+  CHECK(yaml_to_json("a:\t1\r\nb: 2\n", {}).diagnostics.empty());
+}
