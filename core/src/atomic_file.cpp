@@ -143,6 +143,11 @@ int replace(int dirfd, const std::string& temp, const std::string& file_name) {
 Diagnostics write_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode,
                                   Durability durability) {
   if (path.filename().empty()) return failure(path, "not a file name", EISDIR);
+  // A device, FIFO or socket there is never renamed over: `-o /dev/null` as
+  // root would otherwise replace the machine's /dev/null with a regular file.
+  if (struct stat there {}; ::lstat(path.c_str(), &there) == 0 && !S_ISREG(there.st_mode) &&
+                            !S_ISLNK(there.st_mode) && !S_ISDIR(there.st_mode))
+    return failure(path, "it is a device, FIFO or socket, not a file (write to standard output instead)", EINVAL);
   std::filesystem::path dir_path = path.parent_path();
   if (dir_path.empty()) dir_path = ".";
   const std::string file_name = path.filename().string();

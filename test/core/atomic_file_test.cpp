@@ -81,6 +81,20 @@ TEST_CASE("a path without a file name is refused") {
   CHECK(entries(dir.path()) == 0);
 }
 
+TEST_CASE("a FIFO or device at the path is refused and left as it is") {
+  test::TempDir dir;
+  const fs::path fifo = dir.path() / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto d = write_file_atomically(fifo, "x");
+  REQUIRE(d.size() == 1);
+  CHECK(d.items()[0].code == Code::OutputUnwritable);
+  CHECK(d.items()[0].message == "cannot write " + fifo.string() +
+                                    ": it is a device, FIFO or socket, not a file (write to standard output "
+                                    "instead): Invalid argument");
+  CHECK(fs::is_fifo(fifo));
+  CHECK(entries(dir.path()) == 1);
+}
+
 TEST_CASE("temporary names of dead writers are swept by the next write - live and young ones stay") {
   test::TempDir dir;
   auto path = dir.path() / "config.json";

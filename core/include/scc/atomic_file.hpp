@@ -24,7 +24,8 @@ enum class Durability {
 };
 
 // Write `content` with `mode` to `path`, replacing it by a rename. A symlink
-// at `path` is replaced, not followed. On failure `path` is untouched and the
+// at `path` is replaced, not followed; a device, FIFO or socket there is
+// refused (never renamed over). On failure `path` is untouched and the
 // result holds an OutputUnwritable error naming the step and the system error.
 //
 // The content is written to an unnamed file (O_TMPFILE) that only gets a
