@@ -98,18 +98,16 @@ class Install(unittest.TestCase):
                 "/usr/share/doc/seccomp-hook/examples/runc-crun/config-hooks.json": rw,
                 "/usr/share/doc/seccomp-hook/examples/kubernetes/README.md": rw,
                 "/usr/share/doc/seccomp-hook/examples/kubernetes/Dockerfile": rw}
-        for n in names("profiles", ".json"):
-            want["/usr/share/seccomp-hook/profiles/" + n] = rw
-        for n in names("schema", ".json"):
-            want["/usr/share/seccomp-hook/schema/" + n] = rw
-        for n in names("deploy/hooks.d", ".json"):
-            want["/usr/share/containers/oci/hooks.d/" + n] = rw
-        for n in names("deploy/docker", ".json"):
-            want["/usr/share/doc/seccomp-hook/examples/docker/" + n] = rw
-        for n in names("deploy/kubernetes", ".yaml"):
-            want["/usr/share/doc/seccomp-hook/examples/kubernetes/" + n] = rw
-        for n in names("deploy/kubernetes/examples", ".yaml"):
-            want["/usr/share/doc/seccomp-hook/examples/kubernetes/examples/" + n] = rw
+        examples = "/usr/share/doc/seccomp-hook/examples/"
+        globbed = (("profiles", ".json", "/usr/share/seccomp-hook/profiles/"),
+                   ("schema", ".json", "/usr/share/seccomp-hook/schema/"),
+                   ("deploy/hooks.d", ".json", "/usr/share/containers/oci/hooks.d/"),
+                   ("deploy/docker", ".json", examples + "docker/"),
+                   ("deploy/kubernetes", ".yaml", examples + "kubernetes/"),
+                   ("deploy/kubernetes/examples", ".yaml", examples + "kubernetes/examples/"))
+        for folder, suffix, dest in globbed:
+            for n in names(folder, suffix):
+                want[dest + n] = rw
         self.assertEqual(listing(self.usr), dict(sorted(want.items())))
 
     def test_hooks_d_for_prefix_usr_are_the_repository_files(self):
