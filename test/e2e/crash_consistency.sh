@@ -235,6 +235,7 @@ kill_file_writer() {
     else
       torn=$((torn + 1))
       e2e_log "run $i: $base is neither the old nor the new content ($(wc -c <"$out") bytes)"
+      [ "$torn" = 1 ] && e2e_log "the first such $base, against the new content: $(diff "$ref_new" "$out" | head -20)"
     fi
     files=$(names_in "$dir")
     grep -q -F ".$base.tmp-" <<<"$files" && temp=$((temp + 1))
@@ -374,9 +375,10 @@ kill_container_recorder() {
       torn=$((torn + 1))
       e2e_log "run $i: probe.json is not a whole recording ($(wc -c <"$rec/probe.json") bytes)"
     fi
-    if grep -q -v -E '^probe\.json$|^\.scce-[0-9]+-rec-[0-9]+\.recording$|^\.probe\.json\.tmp-[0-9a-zA-Z-]+$' <<<"$(names_in "$rec")"; then
+    # Besides the recording: the lock files (one per container) and hidden temporary files.
+    if grep -q -v -E '^probe\.json$|^\.scce-[0-9]+-rec-[0-9]+(-next)?\.recording$|^\.probe\.json\.tmp-[0-9a-zA-Z-]+$' <<<"$(names_in "$rec")"; then
       torn=$((torn + 1))
-      e2e_log "run $i: unexpected files in recordDir: $(names_in "$rec" | tr '\n' ' ')"
+      e2e_log "run $i: unexpected files in recordDir: $(names_in "$rec" | grep -v '\.recording$' | tr '\n' ' ')"
     fi
     # Every 20th run and the last: the next recorded container writes a whole recording.
     if ((i % 20 == 0 || i == RUNS)); then
