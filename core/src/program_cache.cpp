@@ -127,6 +127,7 @@ std::string program_cache_key(const Profile& flat, const CompileOptions& options
   KeyEncoder e(hash);
   e.bytes("seccomp-hook program cache v1");
   e.bytes(tool_version);
+  e.bytes(kCompilerRevision);
   const scmp_version* v = seccomp_version();
   e.number(v->major);
   e.number(v->minor);

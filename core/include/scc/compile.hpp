@@ -52,6 +52,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scc/arch.hpp"
@@ -122,6 +123,15 @@ struct CompiledFilter {
   std::string sha256;  // program_sha256(program)
   std::string pfc;     // when CompileOptions::pfc
 };
+
+// The compiler's output revision: changed whenever compile() can emit a
+// different program for the same profile and options (layout, dispatch,
+// argument checks). Caches of compiled programs key on it, so a program an
+// earlier compiler built is never served for this one under the same tool
+// version. test/core/compiler_revision_test.cpp pins it to a hash of what
+// compile() emits for the shipped profiles; that test fails when the output
+// changes and this string does not.
+inline constexpr std::string_view kCompilerRevision = "2026-11-29 weighted range search";
 
 // Errors (no value) when the profile is not flat, has no default action, an
 // errno does not fit, a target arch has no table, libseccomp fails, a rule's
