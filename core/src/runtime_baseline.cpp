@@ -1,7 +1,8 @@
 // The runtime baseline, measured with scripts/measure-runtime-baseline.sh (how: its
 // header and docs/recording.md). Measured on x86_64, Debian 12: runc 1.1.5 (Go; loads
 // the filter with prctl(PR_SET_SECCOMP) in the locked init thread) and crun 1.8.1 (C),
-// each with process.noNewPrivileges true and false, as uid 0 and uid 1000, 3 runs each.
+// each with process.noNewPrivileges true and false, as uid 0 and uid 1000, 3 and then 5 runs
+// each (the same union both times).
 //   runc nnp=true:  close epoll_ctl execve fstatfs futex getdents64 getpid openat
 //                   rt_sigreturn write
 //   runc nnp=false: the above + capget capset chdir faccessat2 fchown (uid 1000) fcntl
