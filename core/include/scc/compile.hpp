@@ -129,7 +129,7 @@ struct CompiledFilter {
 // argument checks). Caches of compiled programs key on it, so a program an
 // earlier compiler built is never served for this one under the same tool
 // version. test/core/compiler_revision_test.cpp pins it to a hash of what
-// compile() emits for the shipped profiles; that test fails when the output
+// compile() emits for seeded random profiles; it fails when the output
 // changes and this string does not.
 inline constexpr std::string_view kCompilerRevision = "2026-11-29 weighted range search";
 
