@@ -115,16 +115,21 @@ std::string EventLog::warning_text(const Diagnostic& d) { return "warning: " + d
 void EventLog::warnings(const Diagnostics& diagnostics) {
   std::size_t about_profile = 0;
   const Diagnostic* first = nullptr;
+  // The profile's lines go to the file in one write (one timestamp): a
+  // replayed decision logs them on every start.
+  std::string batch;
+  const std::string stamp = fd_ >= 0 ? timestamp() + " pid=" + std::to_string(::getpid()) + " " : "";
   for (const Diagnostic& d : diagnostics) {
     if (d.severity != Severity::Warning) continue;
     if (d.pointer.empty()) {
       info(warning_text(d));
       continue;
     }
-    write_file(prefix() + ": " + one_line(warning_text(d)));
+    if (fd_ >= 0) batch += stamp + prefix() + ": " + one_line(warning_text(d)) + "\n";
     if (first == nullptr) first = &d;
     ++about_profile;
   }
+  if (!batch.empty()) write_line(fd_, batch);
   if (about_profile > 0 && (fd_ < 0 && info_on_stderr_))
     write_line(STDERR_FILENO, prefix() + ": " + std::to_string(about_profile) + " warning" +
                                   (about_profile > 1 ? "s" : "") + " about the profile (seccomp-convert check lists them), first: " +

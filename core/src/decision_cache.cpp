@@ -53,15 +53,19 @@ void encode_hook_config(KeyEncoder& e, const HookConfig& c) {
   e.number(c.crun_handover ? 1 : 0);
 }
 
+// The kernel (release and build) and libseccomp's version. Not its API level:
+// probing it costs system calls on every start, and it follows from the
+// kernel and the library, both in the key.
 void encode_machine(KeyEncoder& e) {
   utsname u{};
-  e.bytes(::uname(&u) == 0 ? u.release : "");
+  const bool named = ::uname(&u) == 0;
+  e.bytes(named ? u.release : "");
+  e.bytes(named ? u.version : "");
   e.bytes(to_string(native_arch()));
   const scmp_version* v = seccomp_version();
   e.number(v->major);
   e.number(v->minor);
   e.number(v->micro);
-  e.number(seccomp_api_get());
 }
 
 // A length-prefixed record, written and read back field by field.

@@ -7,12 +7,12 @@
 // Key: SHA-256 over a canonical, length-prefixed encoding (key_encoder.hpp)
 // of everything a decision depends on:
 //  - a format tag and the purpose (rewrite, enforce);
-//  - the tool version, libseccomp's version and API level, and the identity
+//  - the tool version, libseccomp's version, and the identity
 //    of the running binary (device, inode, size, mtime and ctime of
 //    /proc/self/exe): a new or rebuilt hook never sees an old decision;
 //  - the hook config's fields that decide (profileDirs, defaultProfile,
 //    kubernetesRoot, the policy, crunHandover);
-//  - the running kernel's release and the native arch (what profiles are
+//  - the running kernel's release and build (uname), the native arch (what profiles are
 //    resolved for), and the container's bounding set;
 //  - the selection (source and name), and for every profile the decision
 //    reads (consulted_profiles) the file found for it by the same safe
