@@ -171,6 +171,7 @@ main() {
   bench_binaries
   hook_init
   BUSYBOX=$(command -v busybox) || e2e_die "busybox (busybox-static) is needed for the floor variant"
+  command -v perf >/dev/null || e2e_die "perf (Debian: linux-perf) is needed for the CPU times"
   bench_setup
   echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "runc $(runc --version | sed -n 's/^runc version //p'), crun $(crun --version | sed -n 's/^crun version //p')," \
