@@ -23,7 +23,7 @@ if [ -z "${SCC_CONVERT_BIN:-}" ]; then
   build=${BUILD_DIR:-$repo/build-bench}
   [ -f "$build/CMakeCache.txt" ] || cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSCC_WARNINGS_AS_ERRORS=ON >/dev/null || exit 1
-  cmake --build "$build" -j2 --target seccomp-convert >/dev/null || exit 1
+  cmake --build "$build" -j2 --target seccomp-convert >/dev/null 2>&1 || exit 1
   SCC_CONVERT_BIN=$build/convert/seccomp-convert
 fi
 tmp=$(mktemp -d /tmp/scc-record-bench.XXXXXX) || exit 1
