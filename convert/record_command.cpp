@@ -69,6 +69,8 @@ int command_status(const std::string& command, const TraceOutcome& outcome) {
 }
 
 int run_record(const RecordOptions& o) {
+  // A bad --base is found before the command runs, not after.
+  if (!o.output.base.empty() && !read_single_profile(o.output.base, "--base")) return kExitRecordFailed;
   TraceOptions options;
   options.record_args = o.args;
   // What the profile allows anyway need not stop the command: the baseline.

@@ -38,6 +38,15 @@ check_busybox() {
     "mkdir: can't create directory '$d/x': Operation not permitted" "$(cat "$E2E_TMP/last.err")"
   e2e_expect "busybox: without mkdir: exit status" 5 "$E2E_RC"
 
+  # A bad --base is refused before the command runs.
+  echo '{"defaultAction": "SCMP_ACT_BOGUS"}' >"$E2E_TMP/bad-base.json"
+  record --base "$E2E_TMP/bad-base.json" -o "$E2E_TMP/never.json" -- busybox echo RAN
+  e2e_expect "busybox: bad --base: the command does not run" "" "$E2E_OUT"
+  e2e_expect "busybox: bad --base: exit status 125" 125 "$E2E_RC"
+  e2e_expect "busybox: bad --base: the reason, located" \
+    "$E2E_TMP/bad-base.json: /defaultAction: error: unknown action \"SCMP_ACT_BOGUS\" (did you mean \"SCMP_ACT_LOG\"?) [unknown-action]" \
+    "$(cat "$E2E_TMP/last.err")"
+
   # --errno: the default action's errno is the one the workload sees.
   record -o "$p" --errno 13 -- busybox sh -c "$w"
   without "$p" mkdir "$cut"
