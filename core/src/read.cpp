@@ -4,16 +4,13 @@
 // bounds depth and value count, and only then a parser that builds values.
 #include "scc/read.hpp"
 
-#include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "dialect_detect.hpp"
+#include "input_checks.hpp"
 #include "json_scan.hpp"
 #include "profile_reader.hpp"
 #include "scc/names.hpp"
-#include "text_position.hpp"
-#include "utf8.hpp"
 #include "yaml_to_json.hpp"
 
 namespace scc {
@@ -22,47 +19,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-
-void error_at(Diagnostics& diagnostics, Code code, std::string pointer, std::string message,
-              SourcePosition at) {
-  Diagnostic d;
-  d.code = code;
-  d.pointer = std::move(pointer);
-  d.message = std::move(message);
-  d.line = at.line;
-  d.column = at.column;
-  diagnostics.add(std::move(d));
-}
-
-bool is_blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-// Problems with the bytes themselves; each one stops the read.
-bool check_text(std::string_view text, const ReadLimits& limits, Diagnostics& diagnostics) {
-  if (text.size() > limits.max_bytes) {
-    diagnostics.error(Code::InputTooLarge, "",
-                      "the input is " + std::to_string(text.size()) + " bytes; the limit is " +
-                          std::to_string(limits.max_bytes));
-    return false;
-  }
-  if (is_blank(text)) {
-    diagnostics.error(Code::InputEmpty, "",
-                      text.empty() ? "the input is empty" : "the input holds only whitespace");
-    return false;
-  }
-  if (auto bad = find_invalid_utf8(text)) {
-    char byte[8];
-    std::snprintf(byte, sizeof byte, "0x%02x",
-                  static_cast<unsigned>(static_cast<unsigned char>(text[*bad])));
-    error_at(diagnostics, Code::InputNotUtf8, "",
-             "the input is not UTF-8: byte " + std::string(byte) + " at offset " +
-                 std::to_string(*bad) + " does not start a valid sequence",
-             position_at(text, *bad));
-    return false;
-  }
-  return true;
-}
 
 // JSON when the first meaningful character opens a JSON container (or a
 // comment, which JSON does not allow and nlohmann will say so); YAML otherwise.
@@ -82,7 +38,6 @@ struct Reader {
                  const NumberLiterals& numbers);
   void read_json(std::string_view text);
   void read_yaml(std::string_view text);
-  bool scan_failed(std::string_view text, const JsonScan& scan);
   void number_overflow(const std::string& what, JsonScan& scan);
 };
 
@@ -98,32 +53,6 @@ void Reader::read_root(const Json& root, const std::string& document_pointer,
     profile.name = read_spo_envelope(root, document_pointer, ctx);
   }
   document.profiles.push_back(std::move(profile));
-}
-
-bool Reader::scan_failed(std::string_view text, const JsonScan& scan) {
-  const SourcePosition at = position_at(text, scan.stop_offset);
-  switch (scan.outcome) {
-    case JsonScan::Outcome::Ok:
-      return false;
-    case JsonScan::Outcome::TooDeep:
-      error_at(diagnostics, Code::NestingTooDeep, scan.stop_pointer,
-               "arrays and objects nest deeper than " + std::to_string(options.limits.max_depth) +
-                   " levels",
-               at);
-      return true;
-    case JsonScan::Outcome::TooManyValues:
-      error_at(diagnostics, Code::InputTooLarge, scan.stop_pointer,
-               "the input holds more than " + std::to_string(options.limits.max_values) + " values",
-               at);
-      return true;
-    case JsonScan::Outcome::SyntaxError:
-      break;
-  }
-  // nlohmann's words; the scan's position, which is the start of the
-  // offending token where nlohmann names the end of it.
-  auto error = json_syntax_error(text);
-  error_at(diagnostics, Code::JsonSyntax, "", error ? error->message : "syntax error", at);
-  return true;
 }
 
 // nlohmann refuses a number beyond a double's range ("1e400") as a whole-
@@ -153,7 +82,7 @@ void Reader::read_json(std::string_view text) {
     return;
   }
   JsonScan scan = scan_json(text, options.limits);
-  if (scan_failed(text, scan)) return;
+  if (!check_json_scan(text, scan, options.limits, diagnostics)) return;
   Json root;
   try {
     root = Json::parse(text);
@@ -230,7 +159,7 @@ void Reader::read_yaml(std::string_view text) {
 
 Result<Document> read_document(std::string_view text, const ReadOptions& options) {
   Result<Document> result;
-  if (!check_text(text, options.limits, result.diagnostics)) return result;
+  if (!check_input_text(text, options.limits, result.diagnostics)) return result;
   Reader reader{options, result.diagnostics, {}};
   if (looks_like_json(text))
     reader.read_json(text);

@@ -1,79 +1,20 @@
 #include "strict_json.hpp"
 
-#include <cstdio>
 #include <vector>
 
+#include "input_checks.hpp"
 #include "json_pointer.hpp"
 #include "nearest_name.hpp"
-#include "text_position.hpp"
-#include "utf8.hpp"
 
 namespace scc {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-void error_at(Diagnostics& diagnostics, Code code, std::string pointer, std::string message,
-              SourcePosition at) {
-  Diagnostic d;
-  d.code = code;
-  d.pointer = std::move(pointer);
-  d.message = std::move(message);
-  d.line = at.line;
-  d.column = at.column;
-  diagnostics.add(std::move(d));
-}
-
-// Problems with the bytes themselves; each one stops the parse.
-bool check_bytes(std::string_view text, const ReadLimits& limits, Diagnostics& diagnostics) {
-  if (text.size() > limits.max_bytes) {
-    diagnostics.error(Code::InputTooLarge, "",
-                      "the input is " + std::to_string(text.size()) + " bytes; the limit is " +
-                          std::to_string(limits.max_bytes));
-    return false;
-  }
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    diagnostics.error(Code::InputEmpty, "",
-                      text.empty() ? "the input is empty" : "the input holds only whitespace");
-    return false;
-  }
-  if (auto bad = find_invalid_utf8(text)) {
-    char byte[8];
-    std::snprintf(byte, sizeof byte, "0x%02x",
-                  static_cast<unsigned>(static_cast<unsigned char>(text[*bad])));
-    error_at(diagnostics, Code::InputNotUtf8, "",
-             "the input is not UTF-8: byte " + std::string(byte) + " at offset " +
-                 std::to_string(*bad) + " does not start a valid sequence",
-             position_at(text, *bad));
-    return false;
-  }
-  if (text.starts_with("\xEF\xBB\xBF")) {
-    error_at(diagnostics, Code::JsonSyntax, "", "a UTF-8 byte order mark starts the input", {1, 1});
-    return false;
-  }
-  return true;
-}
-
-bool scan_ok(std::string_view text, const JsonScan& scan, const ReadLimits& limits,
-             Diagnostics& diagnostics) {
-  const SourcePosition at = position_at(text, scan.stop_offset);
-  switch (scan.outcome) {
-    case JsonScan::Outcome::Ok:
-      return true;
-    case JsonScan::Outcome::TooDeep:
-      error_at(diagnostics, Code::NestingTooDeep, scan.stop_pointer,
-               "arrays and objects nest deeper than " + std::to_string(limits.max_depth) + " levels",
-               at);
-      return false;
-    case JsonScan::Outcome::TooManyValues:
-      error_at(diagnostics, Code::InputTooLarge, scan.stop_pointer,
-               "the input holds more than " + std::to_string(limits.max_values) + " values", at);
-      return false;
-    case JsonScan::Outcome::SyntaxError:
-      break;
-  }
-  auto error = json_syntax_error(text);
-  error_at(diagnostics, Code::JsonSyntax, "", error ? error->message : "syntax error", at);
+// A byte order mark: Go's encoding/json rejects it, so the hook does too.
+bool check_no_bom(std::string_view text, Diagnostics& diagnostics) {
+  if (!text.starts_with("\xEF\xBB\xBF")) return true;
+  error_at(diagnostics, Code::JsonSyntax, "", "a UTF-8 byte order mark starts the input", {1, 1});
   return false;
 }
 
@@ -82,9 +23,9 @@ bool scan_ok(std::string_view text, const JsonScan& scan, const ReadLimits& limi
 Result<StrictJson> parse_strict_json(std::string_view text, const ReadLimits& limits) {
   Result<StrictJson> result;
   Diagnostics& diagnostics = result.diagnostics;
-  if (!check_bytes(text, limits, diagnostics)) return result;
+  if (!check_input_text(text, limits, diagnostics) || !check_no_bom(text, diagnostics)) return result;
   JsonScan scan = scan_json(text, limits);
-  if (!scan_ok(text, scan, limits, diagnostics)) return result;
+  if (!check_json_scan(text, scan, limits, diagnostics)) return result;
   for (const DuplicateKeyFound& dup : scan.duplicates)
     error_at(diagnostics, Code::DuplicateKey, dup.pointer,
              "duplicate key \"" + dup.key + "\" (lines " + std::to_string(dup.first.line) + " and " +
