@@ -5,6 +5,7 @@
 #include "json_pointer.hpp"
 #include "nearest_name.hpp"
 #include "scc/capabilities.hpp"
+#include "scc/kernel_version.hpp"
 #include "scc/names.hpp"
 
 namespace scc {
@@ -158,39 +159,18 @@ std::vector<std::string> read_strings(const Json& object, const char* key,
   return out;
 }
 
-// moby's minKernel: "<major>.<minor>", exactly two decimal parts, not "0.0";
-// "" means unset.
-std::optional<KernelVersion> parse_kernel(std::string_view text) {
-  const auto dot = text.find('.');
-  if (dot == std::string_view::npos) return std::nullopt;
-  auto part = [](std::string_view digits, unsigned& out) {
-    if (digits.empty() || digits.size() > 9) return false;
-    out = 0;
-    for (char c : digits) {
-      if (c < '0' || c > '9') return false;
-      out = out * 10 + static_cast<unsigned>(c - '0');
-    }
-    return true;
-  };
-  KernelVersion version;
-  if (!part(text.substr(0, dot), version.major) || !part(text.substr(dot + 1), version.minor))
-    return std::nullopt;
-  if (version == KernelVersion{}) return std::nullopt;
-  return version;
-}
-
 void read_min_kernel(const Json& object, RuleFilter& filter, ReaderContext& ctx) {
   const Json* value = member(object, "minKernel");
   if (!value) return;
   const std::string pointer = join_pointer(filter.pointer, "minKernel");
   auto text = read_string(*value, pointer, ctx.fields);
-  if (!text || text->empty()) return;
-  if (auto version = parse_kernel(*text)) {
+  if (!text || text->empty()) return;  // "" means unset
+  if (auto version = parse_min_kernel(*text)) {
     filter.min_kernel = version;
   } else {
     ctx.fields.diagnostics.error(Code::BadMinKernel, pointer,
                                  "minKernel \"" + *text +
-                                     "\" is not <major>.<minor> (two numbers, not 0.0), "
+                                     "\" is not <major>.<minor> (two numbers 0 to 255, not 0.0), "
                                      "as docker requires");
   }
 }

@@ -105,13 +105,15 @@ TEST_CASE("unknown actions and operators name the nearest valid one") {
 }
 
 TEST_CASE("minKernel follows moby: exactly two numeric parts - not 0.0") {
-  for (const char* bad : {"4.8.1", "abc", "0.0", "4", "4.", ".8", "4.8-rc1", "-4.8"}) {
+  for (const char* bad : {"4.8.1", "abc", "0.0", "4", "4.", ".8", "4.8-rc1", "-4.8", "256.1", "4.256"}) {
     auto r = read_text(with_rules(
         std::string(R"({"names":["read"],"action":"SCMP_ACT_ALLOW","includes":{"minKernel":")") +
         bad + "\"}}"));
     INFO(bad);
     const Diagnostic* d = single(r, Code::BadMinKernel);
     CHECK(d->pointer == "/syscalls/0/includes/minKernel");
+    CHECK(d->message == "minKernel \"" + std::string(bad) +
+                            "\" is not <major>.<minor> (two numbers 0 to 255, not 0.0), as docker requires");
   }
   auto empty = read_text(
       with_rules(R"({"names":["read"],"action":"SCMP_ACT_ALLOW","excludes":{"minKernel":""}})"));
