@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -66,7 +67,16 @@ TEST_CASE("record seizes a waiting process and poststop finds its profile writte
   CHECK(started.exit_code == 0);
   CHECK(started.err == "seccomp-hook: record: container c1: profile (none): recording process " +
                            std::to_string(init.pid()) + " into " + (node.record_dir / "t1.json").string() + "\n");
-  CHECK(process_status_field(init.pid(), "TracerPid") != "0");
+  const std::string tracer = process_status_field(init.pid(), "TracerPid");
+  REQUIRE(tracer != "0");
+  // The recorder holds none of the runtime's descriptors: /dev/null on 0-2
+  // and its lock file, nothing else.
+  std::set<std::string> targets;
+  for (const auto& fd : fs::directory_iterator("/proc/" + tracer + "/fd"))
+    targets.insert(fd.path().filename().string() + " " + fs::read_symlink(fd.path()).string());
+  CHECK(targets == std::set<std::string>{"0 /dev/null", "1 /dev/null", "2 /dev/null",
+                                         "3 " + (node.record_dir / ".c1.recording").string()});
+  CHECK(process_status_field(std::stoi(tracer), "PPid") != std::to_string(::getpid()));
   CHECK(fs::exists(node.record_dir / ".c1.recording"));
   // A second recorder of the same container is refused while this one runs.
   RunResult again = node.run("record", init.pid(), "t1");
