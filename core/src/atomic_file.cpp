@@ -14,6 +14,7 @@
 #include <ctime>
 #include <string>
 
+#include "scc/hex.hpp"
 #include "unique_fd.hpp"
 
 namespace scc {
@@ -72,13 +73,7 @@ std::string temp_name(const std::string& file_name) {
   // Unique among this pid's names; a failed getrandom leaves zeros (O_EXCL
   // and linkat then fail rather than share a name).
   (void)::getrandom(random, sizeof random, GRND_NONBLOCK);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = temp_prefix(file_name) + std::to_string(::getpid()) + "-";
-  for (std::uint8_t b : random) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return temp_prefix(file_name) + std::to_string(::getpid()) + "-" + to_hex(random);
 }
 
 // Temporary names of `file_name` left by writers that died: "<pid>-..." whose

@@ -11,10 +11,10 @@
 //    at 4-byte-aligned offsets below sizeof(struct seccomp_data) = 64.
 // The kernel stops at the first problem (-EINVAL); this reports every
 // instruction that has one, so a user sees them all at once.
-#include <cstdio>
 #include <string>
 
 #include "scc/bpf.hpp"
+#include "scc/hex.hpp"
 
 namespace scc::bpf {
 namespace {
@@ -77,12 +77,6 @@ bool is_conditional_jump(std::uint16_t code) {
   return BPF_CLASS(code) == BPF_JMP && code != (BPF_JMP | BPF_JA);
 }
 
-std::string hex(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%x", v);
-  return buf;
-}
-
 void report(Diagnostics& d, Code code, std::size_t pc, const std::string& what) {
   d.error(code, "/" + std::to_string(pc), "instruction " + std::to_string(pc) + ": " + what);
 }
@@ -90,7 +84,7 @@ void report(Diagnostics& d, Code code, std::size_t pc, const std::string& what) 
 // bpf_check_classic's per-instruction rules; true when the instruction passed.
 bool check_classic(const sock_filter& in, std::size_t pc, std::size_t n, Diagnostics& d) {
   if (!classic_code(in.code)) {
-    report(d, Code::BpfOpcode, pc, "opcode " + hex(in.code) + " is not a classic BPF instruction");
+    report(d, Code::BpfOpcode, pc, "opcode " + hex_literal(in.code) + " is not a classic BPF instruction");
     return false;
   }
   if ((in.code == (BPF_ALU | BPF_DIV | BPF_K) || in.code == (BPF_ALU | BPF_MOD | BPF_K)) &&
@@ -128,7 +122,7 @@ bool check_classic(const sock_filter& in, std::size_t pc, std::size_t n, Diagnos
 // seccomp_check_filter's rules for an instruction classic BPF accepted.
 void check_seccomp(const sock_filter& in, std::size_t pc, Diagnostics& d) {
   if (const char* why = seccomp_refusal(in.code)) {
-    report(d, Code::BpfOpcode, pc, "opcode " + hex(in.code) + ": " + why);
+    report(d, Code::BpfOpcode, pc, "opcode " + hex_literal(in.code) + ": " + why);
     return;
   }
   if (in.code == (BPF_LD | BPF_W | BPF_ABS) && (in.k >= 64 || in.k % 4 != 0))

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "scc/bpf.hpp"
+#include "scc/hex.hpp"
 #include "scc/syscall_table.hpp"
 
 namespace scc::bpf {
@@ -53,11 +54,7 @@ const char* audit_name(std::uint32_t value) {
   return nullptr;
 }
 
-std::string hex(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "#0x%x", v);
-  return buf;
-}
+std::string immediate(std::uint32_t v) { return "#" + hex_literal(v); }
 
 std::string index4(std::size_t i) {
   char buf[24];
@@ -194,8 +191,8 @@ Line load_line(const sock_filter& in) {
     case BPF_LD | BPF_B | BPF_IND: return {"ldb [x+" + k + "]", kNotSeccomp};
     case BPF_LD | BPF_W | BPF_LEN: return {"ld len", "64"};
     case BPF_LDX | BPF_W | BPF_LEN: return {"ldx len", "64"};
-    case BPF_LD | BPF_IMM: return {"ld " + hex(in.k), ""};
-    case BPF_LDX | BPF_IMM: return {"ldx " + hex(in.k), ""};
+    case BPF_LD | BPF_IMM: return {"ld " + immediate(in.k), ""};
+    case BPF_LDX | BPF_IMM: return {"ldx " + immediate(in.k), ""};
     case BPF_LD | BPF_MEM: return {"ld M[" + k + "]", ""};
     case BPF_LDX | BPF_MEM: return {"ldx M[" + k + "]", ""};
     case BPF_LDX | BPF_B | BPF_MSH: return {"ldx 4*([" + k + "]&0xf)", kNotSeccomp};
@@ -207,7 +204,7 @@ Line alu_line(const sock_filter& in) {
   const char* name = alu_name(BPF_OP(in.code));
   if (name == nullptr) return {};
   if (BPF_OP(in.code) == BPF_NEG) return BPF_SRC(in.code) == BPF_K ? Line{"neg", ""} : Line{};
-  std::string text = std::string(name) + " " + (BPF_SRC(in.code) == BPF_X ? "x" : hex(in.k));
+  std::string text = std::string(name) + " " + (BPF_SRC(in.code) == BPF_X ? "x" : immediate(in.k));
   return {text, BPF_OP(in.code) == BPF_MOD ? kNotSeccomp : ""};
 }
 
@@ -245,7 +242,7 @@ Line jump_line(const sock_filter& in, std::size_t pc, std::size_t size,
   if (name == nullptr) return {};
   const std::size_t jt = pc + 1 + in.jt;
   const std::size_t jf = pc + 1 + in.jf;
-  std::string text = std::string(name) + " " + (BPF_SRC(in.code) == BPF_X ? "x" : hex(in.k)) +
+  std::string text = std::string(name) + " " + (BPF_SRC(in.code) == BPF_X ? "x" : immediate(in.k)) +
                      "  jt " + index4(jt) + " jf " + index4(jf);
   if (jt >= size || jf >= size) return {text, "jump out of range"};
   return {text, compare_comment(in, flow)};
@@ -253,7 +250,7 @@ Line jump_line(const sock_filter& in, std::size_t pc, std::size_t size,
 
 Line other_line(const sock_filter& in) {
   switch (in.code) {
-    case BPF_RET | BPF_K: return {"ret " + hex(in.k), describe_return(in.k)};
+    case BPF_RET | BPF_K: return {"ret " + immediate(in.k), describe_return(in.k)};
     case BPF_RET | BPF_A: return {"ret a", ""};
     case BPF_RET | BPF_X: return {"ret x", kNotClassic};
     case BPF_MISC | BPF_TAX: return {"tax", ""};

@@ -13,11 +13,11 @@
 // - BPF_LD|BPF_W|BPF_ABS reads 4 bytes of struct seccomp_data in host byte
 //   order (on little-endian hosts the low word of a 64-bit field comes first);
 // - BPF_LEN is sizeof(struct seccomp_data) = 64.
-#include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "scc/bpf.hpp"
+#include "scc/hex.hpp"
 
 namespace scc::bpf {
 namespace {
@@ -57,12 +57,6 @@ Step ret(std::uint32_t value) {
   Step s;
   s.ret = value;
   return s;
-}
-
-std::string hex(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%x", v);
-  return buf;
 }
 
 std::array<std::uint8_t, kDataSize> layout(const SeccompData& d) {
@@ -117,7 +111,7 @@ Step exec_ld(Machine& m, const sock_filter& in, std::size_t pc) {
       m.x = m.mem[in.k];
       return next(pc + 1);
     default:
-      return fault(Code::BpfOpcode, "opcode " + hex(in.code) + " is not allowed in seccomp filters");
+      return fault(Code::BpfOpcode, "opcode " + hex_literal(in.code) + " is not allowed in seccomp filters");
   }
 }
 
@@ -133,7 +127,7 @@ Step exec_alu(Machine& m, const sock_filter& in, std::size_t pc) {
   const std::uint32_t v = by_x ? m.x : in.k;
   const unsigned op = BPF_OP(in.code);
   if (op == BPF_NEG) {
-    if (by_x) return fault(Code::BpfOpcode, "opcode " + hex(in.code) + " is not classic BPF");
+    if (by_x) return fault(Code::BpfOpcode, "opcode " + hex_literal(in.code) + " is not classic BPF");
     m.a = 0u - m.a;
     return next(pc + 1);
   }
@@ -157,7 +151,7 @@ Step exec_alu(Machine& m, const sock_filter& in, std::size_t pc) {
     case BPF_LSH: m.a <<= v; break;
     case BPF_RSH: m.a >>= v; break;
     default:
-      return fault(Code::BpfOpcode, "opcode " + hex(in.code) +
+      return fault(Code::BpfOpcode, "opcode " + hex_literal(in.code) +
                                         (op == BPF_MOD ? " (mod) is not allowed in seccomp"
                                                        : " is not classic BPF"));
   }
@@ -183,7 +177,7 @@ Step exec_jmp(const Machine& m, const sock_filter& in, std::size_t pc, std::size
     case BPF_JGE: taken = m.a >= v; break;
     case BPF_JSET: taken = (m.a & v) != 0; break;
     default:
-      return fault(Code::BpfOpcode, "opcode " + hex(in.code) + " is not classic BPF");
+      return fault(Code::BpfOpcode, "opcode " + hex_literal(in.code) + " is not classic BPF");
   }
   return jump_to(pc, taken ? in.jt : in.jf, size);
 }
@@ -203,7 +197,7 @@ Step exec_other(Machine& m, const sock_filter& in, std::size_t pc) {
       m.a = m.x;
       return next(pc + 1);
     default:
-      return fault(Code::BpfOpcode, "opcode " + hex(in.code) + " is not classic BPF");
+      return fault(Code::BpfOpcode, "opcode " + hex_literal(in.code) + " is not classic BPF");
   }
 }
 
@@ -215,7 +209,7 @@ Step exec(Machine& m, const sock_filter& in, std::size_t pc, std::size_t size) {
     case BPF_ST:
     case BPF_STX:
       if (in.code != BPF_ST && in.code != BPF_STX)
-        return fault(Code::BpfOpcode, "opcode " + hex(in.code) + " is not classic BPF");
+        return fault(Code::BpfOpcode, "opcode " + hex_literal(in.code) + " is not classic BPF");
       return exec_st(m, in, pc);
     case BPF_ALU:
       return exec_alu(m, in, pc);

@@ -7,11 +7,11 @@
 #include <linux/seccomp.h>
 
 #include <array>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
 #include "scc/bpf.hpp"
+#include "scc/hex.hpp"
 #include "scc/names.hpp"
 
 namespace scc::bpf {
@@ -36,12 +36,6 @@ constexpr std::array<ActionName, 8> kActions{{
     {SECCOMP_RET_ALLOW, "ALLOW", false},
 }};
 
-std::string hex(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%x", v);
-  return buf;
-}
-
 std::string describe_errno(std::uint32_t data) {
   std::string text = "ERRNO(" + std::to_string(data) + ")";
   if (data > kMaxErrno) return text + " capped by the kernel at " + std::to_string(kMaxErrno);
@@ -64,10 +58,10 @@ std::string describe_return(std::uint32_t ret) {
     if (action == SECCOMP_RET_ERRNO) return describe_errno(data);
     std::string text(a.name);
     if (a.uses_data) return text + "(" + std::to_string(data) + ")";
-    if (data != 0) text += " (data " + hex(data) + " ignored)";
+    if (data != 0) text += " (data " + hex_literal(data) + " ignored)";
     return text;
   }
-  return "UNKNOWN(" + hex(ret) + ") acts as KILL_PROCESS";
+  return "UNKNOWN(" + hex_literal(ret) + ") acts as KILL_PROCESS";
 }
 
 }  // namespace scc::bpf

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "scc/hex.hpp"
+
 namespace scc::cache_dir {
 namespace {
 
@@ -45,13 +47,7 @@ std::string random_suffix() {
     const auto pid = static_cast<std::uint64_t>(::getpid());
     for (int i = 0; i < 8; ++i) random[i] = static_cast<std::uint8_t>(pid >> (8 * i));
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::uint8_t b : random) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return to_hex(random);
 }
 
 // "" on success, else the failing step and error.

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
+#include "scc/hex.hpp"
 #include "scc/names.hpp"
 
 namespace scc::seccomp {
@@ -45,12 +45,6 @@ std::string errno_meaning(int err) {
   }
 }
 
-std::string hex(std::uint32_t value) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%x", value);
-  return buf;
-}
-
 bool is(const sock_filter& insn, std::uint16_t code, std::uint32_t k) {
   return insn.code == code && insn.k == k;
 }
@@ -86,8 +80,8 @@ Diagnostic libseccomp_diagnostic(int rc, std::string_view call, const RuleSite& 
   std::string what = std::string(call);
   if (!site.syscall.empty() || site.nr != 0) {
     what += " for syscall ";
-    what += site.syscall.empty() ? std::string("number ") + hex(site.nr)
-                                 : "\"" + std::string(site.syscall) + "\" (" + hex(site.nr) + ")";
+    what += site.syscall.empty() ? std::string("number ") + hex_literal(site.nr)
+                                 : "\"" + std::string(site.syscall) + "\" (" + hex_literal(site.nr) + ")";
     what += " on " + std::string(short_name(site.arch));
   }
   Diagnostic d;
@@ -105,14 +99,14 @@ Result<Filter> Filter::create(const Options& options) {
   if (native != SCMP_ARCH_X86_64 && native != SCMP_ARCH_AARCH64) {
     result.diagnostics.error(Code::LibseccompFailed, "",
                              "compiling needs a 64-bit native libseccomp arch (x86_64 or "
-                             "aarch64); this one is " + hex(native));
+                             "aarch64); this one is " + hex_literal(native));
     return result;
   }
   scmp_filter_ctx ctx = seccomp_init(options.default_action);
   if (ctx == nullptr) {
     result.diagnostics.error(Code::LibseccompFailed, "",
                              "libseccomp seccomp_init refused default action " +
-                                 hex(options.default_action));
+                                 hex_literal(options.default_action));
     return result;
   }
   Filter filter(ctx);

@@ -96,15 +96,4 @@ Sha256::Digest sha256(std::span<const std::uint8_t> bytes) { return Sha256().upd
 
 Sha256::Digest sha256(std::string_view text) { return Sha256().update(text).finish(); }
 
-std::string to_hex(const Sha256::Digest& digest) {
-  static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (std::uint8_t byte : digest) {
-    out.push_back(kDigits[byte >> 4]);
-    out.push_back(kDigits[byte & 0xf]);
-  }
-  return out;
-}
-
 }  // namespace scc

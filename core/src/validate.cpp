@@ -6,6 +6,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "scc/hex.hpp"
 #include "scc/names.hpp"
 #include "validate_checks.hpp"
 
@@ -152,12 +153,6 @@ std::string arch_list(const std::vector<Arch>& arches) {
   std::vector<std::string> words;
   for (Arch a : arches) words.emplace_back(short_name(a));
   return join_words(words);
-}
-
-std::string hex(std::uint64_t value) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, value, 16);
-  return "0x" + std::string(buf, r.ptr);
 }
 
 }  // namespace validate_detail

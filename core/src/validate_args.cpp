@@ -6,6 +6,7 @@
 #include <limits>
 #include <string_view>
 
+#include "scc/hex.hpp"
 #include "scc/names.hpp"
 #include "scc/syscall_table.hpp"
 #include "validate_checks.hpp"
@@ -125,7 +126,7 @@ void check_width(const Context& ctx, const SyscallRule& r, const ArgCondition& c
       }
     }
   if (names.empty()) return;
-  const std::string w = hex(*x), s = hex(seen);
+  const std::string w = hex_literal(*x), s = hex_literal(seen);
   std::string msg = "comparison " + describe_condition(c) + " on argument " +
                     std::to_string(c.index) + " of " + join_words(names) +
                     " is not width-safe: the kernel reads this argument as 32 bits on " +
@@ -164,8 +165,8 @@ bool check_masked_eq(const ArgCondition& c, Diagnostics& out) {
     bool swapped_fits = (c.value & ~want) == 0;
     out.error(Code::MaskedEqUnreachable, c.pointer + "/valueTwo",
               "\"SCMP_CMP_MASKED_EQ\" never matches: valueTwo " + std::to_string(want) + " (" +
-                  hex(want) + ") has bits outside the mask " + std::to_string(c.value) + " (" +
-                  hex(c.value) + ")",
+                  hex_literal(want) + ") has bits outside the mask " + std::to_string(c.value) + " (" +
+                  hex_literal(c.value) + ")",
               swapped_fits ? "\"value\" is the mask and \"valueTwo\" the bits to expect; "
                              "they look swapped"
                            : "");

@@ -50,7 +50,6 @@ std::string describe(const ActionKey& key);          // "SCMP_ACT_ERRNO(ENOSYS)"
 // "a", "a and b", "a, b and c".
 std::string join_words(const std::vector<std::string>& words);
 std::string arch_list(const std::vector<Arch>& arches);  // "x86_64, x86 and x32"
-std::string hex(std::uint64_t value);                    // "0x28"
 
 // The calls 32-bit ABIs also reach through socketcall(2) or ipc(2), and the
 // arches that have those multiplexers (validate_args.cpp).

@@ -20,16 +20,6 @@ namespace {
 constexpr std::string_view kPinnedRevision = "2026-11-29 weighted range search";
 constexpr std::string_view kPinnedOutputHash = "3f2a2353d164084b0381ef390c6363bf09aedec59d20f4d25eced4e8a8369105";
 
-std::string hex(const Sha256::Digest& d) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::uint8_t b : d) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
-
 // Seeded random profiles (support/random_profile.hpp: every action kind,
 // argument operators, 32/64-bit boundaries; small ones compile linear, large
 // ones as a tree), for both arch sets, compiled with default options. Not the
@@ -50,7 +40,7 @@ std::string output_hash(int& compiled_count) {
       hash.update(compiled.value->sha256);
     }
   }
-  return hex(hash.finish());
+  return to_hex(hash.finish());
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "scc/hex.hpp"
+
 namespace scc {
 
 class Sha256 {
@@ -34,7 +36,6 @@ class Sha256 {
 
 Sha256::Digest sha256(std::span<const std::uint8_t> bytes);
 Sha256::Digest sha256(std::string_view text);
-// Lower-case hexadecimal, 64 characters.
-std::string to_hex(const Sha256::Digest& digest);
+// A digest as text: to_hex(digest) from scc/hex.hpp, 64 lower-case digits.
 
 }  // namespace scc
