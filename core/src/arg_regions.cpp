@@ -221,18 +221,32 @@ std::optional<WordPartition> cube_cells(std::span<const bpf::WordPredicate> pred
 
 }  // namespace
 
-std::optional<std::uint32_t> next_matching(std::uint32_t from, std::uint32_t mask, std::uint32_t bits) {
+namespace {
+
+template <typename Word>
+std::optional<Word> next_matching_word(Word from, Word mask, Word bits) {
+  constexpr unsigned kBits = sizeof(Word) * 8;
   if ((from & mask) == bits) return from;
   // The answer equals `from` above some bit i, has 1 at i where `from` has 0,
   // and below i only the required bits. The lowest such i gives the smallest.
-  for (unsigned i = 0; i < 32; ++i) {
-    const std::uint32_t bit = 1u << i;
+  for (unsigned i = 0; i < kBits; ++i) {
+    const Word bit = Word{1} << i;
     if ((from & bit) != 0 || ((mask & bit) != 0 && (bits & bit) == 0)) continue;
-    const std::uint32_t above = i == 31 ? 0u : ~0u << (i + 1);
+    const Word above = i == kBits - 1 ? Word{0} : static_cast<Word>(~Word{0} << (i + 1));
     if (((from ^ bits) & mask & above) != 0) continue;
-    return (from & above) | bit | (bits & (bit - 1));
+    return static_cast<Word>((from & above) | bit | (bits & (bit - 1)));
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> next_matching(std::uint32_t from, std::uint32_t mask, std::uint32_t bits) {
+  return next_matching_word(from, mask, bits);
+}
+
+std::optional<std::uint64_t> next_matching64(std::uint64_t from, std::uint64_t mask, std::uint64_t bits) {
+  return next_matching_word(from, mask, bits);
 }
 
 std::optional<std::uint32_t> previous_matching(std::uint32_t to, std::uint32_t mask, std::uint32_t bits) {

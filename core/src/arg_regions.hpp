@@ -45,6 +45,8 @@ WordPartition sample_word(std::span<const bpf::WordPredicate> predicates,
 
 // The smallest v >= from with (v & mask) == bits, if any.
 std::optional<std::uint32_t> next_matching(std::uint32_t from, std::uint32_t mask, std::uint32_t bits);
+// The same for a whole 64-bit argument.
+std::optional<std::uint64_t> next_matching64(std::uint64_t from, std::uint64_t mask, std::uint64_t bits);
 // The largest v <= to with (v & mask) == bits, if any.
 std::optional<std::uint32_t> previous_matching(std::uint32_t to, std::uint32_t mask, std::uint32_t bits);
 

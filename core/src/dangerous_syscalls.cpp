@@ -45,7 +45,29 @@ constexpr std::array<DangerousSyscall, 24> kDangerous{{
      "opens files by handle without a path check (the \"shocker\" container escape)", 0},
 }};
 
+struct NamespaceFlag {
+  std::uint64_t bit;
+  std::string_view name;
+};
+
+constexpr std::array<NamespaceFlag, 8> kNamespaceFlags{{
+    {0x80, "CLONE_NEWTIME"},
+    {0x20000, "CLONE_NEWNS"},
+    {0x2000000, "CLONE_NEWCGROUP"},
+    {0x4000000, "CLONE_NEWUTS"},
+    {0x8000000, "CLONE_NEWIPC"},
+    {0x10000000, "CLONE_NEWUSER"},
+    {0x20000000, "CLONE_NEWPID"},
+    {0x40000000, "CLONE_NEWNET"},
+}};
+
 }  // namespace
+
+std::string_view namespace_flag_name(std::uint64_t bit) {
+  for (const NamespaceFlag& f : kNamespaceFlags)
+    if (f.bit == bit) return f.name;
+  return "";
+}
 
 std::span<const DangerousSyscall> dangerous_syscalls() {
   return kDangerous;

@@ -24,6 +24,10 @@ inline constexpr std::uint64_t kCloneNamespaceFlags = 0x7E020000;
 // unshare(2) also takes CLONE_NEWTIME (0x80), which clone(2) cannot.
 inline constexpr std::uint64_t kUnshareNamespaceFlags = kCloneNamespaceFlags | 0x80;
 
+// "CLONE_NEWUSER" for 0x10000000: the name of one namespace flag of
+// kUnshareNamespaceFlags, "" for any other value.
+std::string_view namespace_flag_name(std::uint64_t bit);
+
 std::optional<DangerousSyscall> dangerous_syscall(std::string_view name);
 std::span<const DangerousSyscall> dangerous_syscalls();
 

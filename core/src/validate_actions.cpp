@@ -2,8 +2,14 @@
 // against the default, errno ranges and spellings, notify, thread-only kills,
 // dangerous allows and profiles that confine nothing.
 #include <algorithm>
+#include <array>
+#include <limits>
+#include <optional>
+#include <vector>
 
+#include "arg_regions.hpp"
 #include "dangerous_syscalls.hpp"
+#include "scc/hex.hpp"
 #include "scc/names.hpp"
 #include "validate_checks.hpp"
 
@@ -115,21 +121,70 @@ void check_empty(const Context& ctx, Diagnostics& out) {
                   "\": the filter " + consequence);
 }
 
-// Whether `rule` masks the namespace flags of its syscall in every filter it
-// applies to: an SCMP_CMP_MASKED_EQ on the flags argument whose mask covers
-// `flags` and whose value has none of them (moby's clone rule).
-bool masks_namespace_flags(const Context& ctx, const SyscallRule& rule, std::uint64_t flags) {
-  for (const TargetGroup* g : applicable_groups(ctx, rule)) {
-    // clone's flags are argument 1 on s390 (its argument order differs).
-    const bool s390 = g->native == Arch::S390 || g->native == Arch::S390X;
-    const std::uint64_t index = s390 ? 1 : 0;
-    bool masked = std::any_of(rule.args.begin(), rule.args.end(), [&](const ArgCondition& c) {
-      return c.index == index && c.op == Operator::MaskedEq && c.has_value &&
-             (c.value & flags) == flags && (c.value_two.value_or(0) & flags) == 0;
-    });
-    if (!masked) return false;
+// Whether some 64-bit value satisfies every condition in `conditions` (all on
+// one argument) and, when `bit` is not 0, has that bit set. Exact: the range
+// operators bound an interval, the masks fix bits, and each SCMP_CMP_NE
+// removes one value.
+bool satisfiable(const std::vector<const ArgCondition*>& conditions, std::uint64_t bit) {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t low = 0, high = kMax, mask = bit, bits = bit;
+  std::vector<std::uint64_t> excluded;
+  for (const ArgCondition* c : conditions) {
+    const std::uint64_t v = c->has_value ? c->value : 0;
+    switch (c->op) {
+      case Operator::Eq: low = std::max(low, v); high = std::min(high, v); break;
+      case Operator::Ne: excluded.push_back(v); break;
+      case Operator::Lt:
+        if (v == 0) return false;
+        high = std::min(high, v - 1);
+        break;
+      case Operator::Le: high = std::min(high, v); break;
+      case Operator::Gt:
+        if (v == kMax) return false;
+        low = std::max(low, v + 1);
+        break;
+      case Operator::Ge: low = std::max(low, v); break;
+      case Operator::MaskedEq: {
+        const std::uint64_t want = c->value_two.value_or(0);
+        if ((want & ~v) != 0 || ((bits ^ want) & mask & v) != 0) return false;
+        mask |= v;
+        bits |= want;
+        break;
+      }
+    }
   }
-  return true;
+  std::optional<std::uint64_t> x = next_matching64(low, mask, bits);
+  while (x && *x <= high &&
+         std::find(excluded.begin(), excluded.end(), *x) != excluded.end()) {
+    if (*x == kMax) return false;
+    x = next_matching64(*x + 1, mask, bits);
+  }
+  return x && *x <= high;
+}
+
+// The lowest of the namespace `flags` with which `rule`, in some filter it
+// applies to, allows its syscall: some value of the flags argument that its
+// conditions on that argument accept has it (and its conditions on the other
+// arguments can hold); 0 when there is none. EQ on flags without them, or
+// moby's MASKED_EQ 0x7E020000 with value 0, allows none.
+std::uint64_t allowed_namespace_flag(const Context& ctx, const SyscallRule& rule,
+                                     std::string_view syscall, std::uint64_t flags) {
+  for (const TargetGroup* g : applicable_groups(ctx, rule)) {
+    // clone's flags are argument 1 on s390 (its argument order differs);
+    // unshare's are argument 0 everywhere.
+    const bool s390 = g->native == Arch::S390 || g->native == Arch::S390X;
+    const std::uint64_t flags_index = s390 && syscall == "clone" ? 1 : 0;
+    std::array<std::vector<const ArgCondition*>, 6> by_index;
+    for (const ArgCondition& c : rule.args)
+      if (c.index < by_index.size()) by_index[c.index].push_back(&c);
+    bool others_hold = true;
+    for (std::uint64_t i = 0; i < by_index.size(); ++i)
+      if (i != flags_index && !by_index[i].empty()) others_hold = others_hold && satisfiable(by_index[i], 0);
+    if (!others_hold) continue;
+    for (std::uint64_t bit = 1; bit != 0; bit <<= 1)
+      if ((flags & bit) != 0 && satisfiable(by_index[flags_index], bit)) return bit;
+  }
+  return 0;
 }
 
 // Allows of dangerous syscalls. Rules gated on a capability (includes.caps)
@@ -141,13 +196,19 @@ void check_dangerous(const Context& ctx, const SyscallRule& r, Diagnostics& out)
   for (std::size_t i = 0; i < r.names.size(); ++i) {
     auto d = dangerous_syscall(r.names[i]);
     if (!d) continue;
-    if (d->namespace_flags != 0 && masks_namespace_flags(ctx, r, d->namespace_flags)) continue;
+    std::string why(d->why);
     std::string hint;
-    if (d->namespace_flags != 0)
-      hint = "mask the flags argument with SCMP_CMP_MASKED_EQ " + hex(d->namespace_flags) +
+    if (d->namespace_flags != 0) {
+      const std::uint64_t flag = allowed_namespace_flag(ctx, r, r.names[i], d->namespace_flags);
+      if (flag == 0) continue;
+      if (!r.args.empty())
+        why += ": this rule lets flags with " + std::string(namespace_flag_name(flag)) + " (" +
+               hex_literal(flag) + ") through";
+      hint = "mask the flags argument with SCMP_CMP_MASKED_EQ " + hex_literal(d->namespace_flags) +
              " and value 0";
-    out.warning(Code::DangerousAllow, r.name_pointers[i],
-                "allowing \"" + r.names[i] + "\" " + std::string(d->why), hint);
+    }
+    out.warning(Code::DangerousAllow, r.name_pointers[i], "allowing \"" + r.names[i] + "\" " + why,
+                hint);
   }
 }
 

@@ -69,6 +69,29 @@ TEST_CASE("arg regions: next and previous value with fixed bits") {
   CHECK(previous_matching(4, 0x8, 0x8) == std::nullopt);
 }
 
+TEST_CASE("arg regions: next_matching64 works across the high word") {
+  constexpr std::uint64_t kMax64 = ~std::uint64_t{0};
+  CHECK(next_matching64(6, 0x3, 1) == 9u);
+  CHECK(next_matching64(0x100000000, 0x7e020000, 0x20000) == 0x100020000u);
+  CHECK(next_matching64(0xffffffff, 0x1, 0) == 0x100000000u);
+  CHECK(next_matching64(kMax64, 0x1, 0) == std::nullopt);
+  CHECK(next_matching64(0x8000000000000001, 0x8000000000000000, 0) == std::nullopt);
+  // The same answers as a walk, on every 6-bit start, mask and bits.
+  for (std::uint64_t mask = 0; mask < 64; ++mask)
+    for (std::uint64_t bits = 0; bits < 64; bits = ((bits | ~mask) + 1) & mask) {
+      for (std::uint64_t from = 0; from < 64; ++from) {
+        std::optional<std::uint64_t> walk;
+        for (std::uint64_t v = from; v < 128 && !walk; ++v)
+          if ((v & mask) == bits) walk = v;
+        CAPTURE(mask);
+        CAPTURE(bits);
+        CAPTURE(from);
+        CHECK(next_matching64(from, mask, bits) == walk);
+      }
+      if (bits == mask) break;
+    }
+}
+
 TEST_CASE("arg regions: full-word comparisons give the intervals between cut points") {
   const std::vector<WordPredicate> p{order(kMax32, 38)};
   const WordPartition part = partition_word(p, 4096);

@@ -147,6 +147,85 @@ TEST_CASE("dangerous-allow: a mask missing CLONE_NEWUSER does not protect clone"
           {"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1845624832,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}]}]})");
   require_only(ds, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
                "allowing \"clone\"");
+  CHECK(ds.items().front().message ==
+        "allowing \"clone\" creates namespaces unless its flags argument is masked: this rule lets "
+        "flags with CLONE_NEWUSER (0x10000000) through");
+}
+
+namespace {
+// A profile that allows `syscall` under `args` and denies the rest.
+Diagnostics allow_with_args(const std::string& syscall, const std::string& args) {
+  return validate_text(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":[")" + syscall +
+                       R"("],"action":"SCMP_ACT_ALLOW","args":[)" + args + "]}]}");
+}
+}  // namespace
+
+TEST_CASE("dangerous-allow: clone EQ on exact flags without a namespace bit is not reported") {
+  // busybox-httpd's recorded rule: CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD.
+  auto ds = allow_with_args("clone", R"({"index":0,"value":18874385,"op":"SCMP_CMP_EQ"})");
+  INFO(scc::test::describe_all(ds));
+  CHECK(ds.empty());
+}
+
+TEST_CASE("dangerous-allow: clone EQ on flags with CLONE_NEWNET names the flag") {
+  auto ds = allow_with_args("clone", R"({"index":0,"value":1073741841,"op":"SCMP_CMP_EQ"})");
+  require_only(ds, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "allowing \"clone\"");
+  CHECK(ds.items().front().message ==
+        "allowing \"clone\" creates namespaces unless its flags argument is masked: this rule lets "
+        "flags with CLONE_NEWNET (0x40000000) through");
+  CHECK(ds.items().front().hint ==
+        "mask the flags argument with SCMP_CMP_MASKED_EQ 0x7e020000 and value 0");
+}
+
+TEST_CASE("dangerous-allow: moby's old clone mask lets CLONE_NEWCGROUP through") {
+  auto ds = allow_with_args(
+      "clone", R"({"index":0,"value":2080505856,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"})");
+  require_only(ds, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "allowing \"clone\" creates namespaces unless its flags argument is masked: this rule "
+               "lets flags with CLONE_NEWCGROUP (0x2000000) through");
+}
+
+TEST_CASE("dangerous-allow: clone ranges are reported only when they reach a namespace bit") {
+  // Every value below CLONE_NEWNS (0x20000) is free of namespace bits.
+  auto below = allow_with_args("clone", R"({"index":0,"value":131072,"op":"SCMP_CMP_LT"})");
+  INFO(scc::test::describe_all(below));
+  CHECK(below.empty());
+  auto upto = allow_with_args("clone", R"({"index":0,"value":131072,"op":"SCMP_CMP_LE"})");
+  require_only(upto, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "this rule lets flags with CLONE_NEWNS (0x20000) through");
+  auto not_zero = allow_with_args("clone", R"({"index":0,"value":0,"op":"SCMP_CMP_NE"})");
+  require_only(not_zero, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "this rule lets flags with CLONE_NEWNS (0x20000) through");
+}
+
+TEST_CASE("dangerous-allow: a mask requiring a namespace bit to be 0 with EQ elsewhere") {
+  // MASKED_EQ fixes CLONE_NEWUSER to 0, the range allows the rest: CLONE_NEWNS passes.
+  auto ds = allow_with_args(
+      "clone", R"({"index":0,"value":268435456,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"})");
+  require_only(ds, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "this rule lets flags with CLONE_NEWNS (0x20000) through");
+  // A mask that demands a namespace bit be set allows only namespace flags.
+  auto set = allow_with_args(
+      "clone", R"({"index":0,"value":268435456,"valueTwo":268435456,"op":"SCMP_CMP_MASKED_EQ"})");
+  require_only(set, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "this rule lets flags with CLONE_NEWNS (0x20000) through");
+}
+
+TEST_CASE("dangerous-allow: unshare EQ CLONE_FS is not reported and EQ CLONE_NEWTIME is") {
+  auto fs = allow_with_args("unshare", R"({"index":0,"value":512,"op":"SCMP_CMP_EQ"})");
+  INFO(scc::test::describe_all(fs));
+  CHECK(fs.empty());
+  auto time = allow_with_args("unshare", R"({"index":0,"value":128,"op":"SCMP_CMP_EQ"})");
+  require_only(time, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "allowing \"unshare\" creates namespaces; a user namespace opens kernel code otherwise "
+               "reserved to privileged users: this rule lets flags with CLONE_NEWTIME (0x80) through");
+}
+
+TEST_CASE("dangerous-allow: a condition on another clone argument does not hide the flags") {
+  auto ds = allow_with_args("clone", R"({"index":1,"value":0,"op":"SCMP_CMP_EQ"})");
+  require_only(ds, Code::DangerousAllow, Severity::Warning, "/syscalls/0/names/0",
+               "this rule lets flags with CLONE_NEWNS (0x20000) through");
 }
 
 TEST_CASE("empty-profile: default ALLOW with no rule is unconfined") {
