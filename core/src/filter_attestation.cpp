@@ -206,11 +206,15 @@ std::string describe(const FilterMismatch& m) {
 }
 
 std::string describe_tolerated(const std::vector<ToleratedDifference>& tolerated) {
+  constexpr std::size_t kListed = 6;
   if (tolerated.empty()) return "";
   std::string out = std::to_string(tolerated.size()) + " tolerated:";
-  for (const ToleratedDifference& t : tolerated)
-    out += " " + std::string(to_string(t.tolerance)) + " " + std::string(short_name(t.difference.arch)) + ":" +
-           t.difference.name + (&t == &tolerated.back() ? "" : ",");
+  for (std::size_t i = 0; i < tolerated.size() && i < kListed; ++i) {
+    const ToleratedDifference& t = tolerated[i];
+    out += std::string(i == 0 ? " " : ", ") + std::string(to_string(t.tolerance)) + " " +
+           std::string(short_name(t.difference.arch)) + ":" + t.difference.name;
+  }
+  if (tolerated.size() > kListed) out += " and " + std::to_string(tolerated.size() - kListed) + " more";
   return out;
 }
 

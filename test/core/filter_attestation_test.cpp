@@ -313,3 +313,20 @@ TEST_CASE("every tolerance has a name and a reason") {
     CHECK(tolerance_reason(t).size() > 40);
   }
 }
+
+TEST_CASE("the tolerated differences in one line - six named - then how many more") {
+  std::vector<ToleratedDifference> list;
+  CHECK(describe_tolerated(list) == "");
+  for (const char* name : {"a", "b", "c", "d", "e", "f", "g", "h"}) {
+    ToleratedDifference t;
+    t.tolerance = Tolerance::UnknownToLibseccomp;
+    t.difference.arch = Arch::X86;
+    t.difference.name = name;
+    list.push_back(t);
+  }
+  list.front().tolerance = Tolerance::RuncEnosysStub;
+  list.front().difference.arch = Arch::X86_64;
+  CHECK(describe_tolerated(list) ==
+        "8 tolerated: runc-enosys-stub x86_64:a, unknown-to-libseccomp x86:b, unknown-to-libseccomp x86:c, "
+        "unknown-to-libseccomp x86:d, unknown-to-libseccomp x86:e, unknown-to-libseccomp x86:f and 2 more");
+}

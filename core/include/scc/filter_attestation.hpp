@@ -102,7 +102,8 @@ Result<Attestation> attest_filters(std::span<const bpf::Program> live, const Exp
 // One line for messages: "x86_64 personality(nr 135, args 0xffffffff 0 0 0 0 0): live ALLOW, expected ERRNO(1) EPERM".
 std::string describe(const FilterMismatch& mismatch);
 
-// "2 tolerated: runc-enosys-stub x86_64:rseq, unknown-to-libseccomp x86:lsm_list_modules" ("" for none).
+// "2 tolerated: runc-enosys-stub x86_64:rseq, unknown-to-libseccomp x86:lsm_list_modules" ("" for none;
+// the first six named, then "and N more").
 std::string describe_tolerated(const std::vector<ToleratedDifference>& tolerated);
 
 }  // namespace scc
