@@ -127,6 +127,22 @@ TEST_CASE("tracer: threads are followed and int 0x80 and x32 numbers are recorde
   CHECK(x86->count == 1);
 }
 
+TEST_CASE("tracer: a vforked child (posix_spawn) is followed through its exec") {
+  scc::test::skip_unless_live_seccomp();
+  scc::test::TempDir dir;
+  const std::string target = (dir.path() / "spawned").string();
+  // glibc's posix_spawn is clone(CLONE_VM | CLONE_VFORK): a PTRACE_EVENT_VFORK.
+  const std::string script = "import os\n"
+                             "pid = os.posix_spawn('" + busybox() + "', ['busybox', 'mkdir', '" + target + "'], {})\n"
+                             "_, status = os.waitpid(pid, 0)\n"
+                             "raise SystemExit(os.waitstatus_to_exitcode(status) + 4)\n";
+  scc::TraceOutcome outcome = trace({python(), "-c", script});
+  CHECK(outcome.exit_code == 4);
+  CHECK(std::filesystem::is_directory(target));
+  CHECK(find(outcome.recording, Arch::X86_64, "mkdir") != nullptr);
+  CHECK(find(outcome.recording, Arch::X86_64, "execve")->count == 2);  // python, mkdir
+}
+
 TEST_CASE("tracer: argument values are recorded only with record_args") {
   scc::test::skip_unless_live_seccomp();
   const std::string script =
