@@ -71,21 +71,6 @@ bool rule_matches(const SyscallRule& rule, Arch abi, std::string_view syscall,
   return true;
 }
 
-// Lower rank: more restrictive (the kernel's precedence of SECCOMP_RET_*).
-int action_rank(std::uint32_t ret) {
-  switch (ret & SECCOMP_RET_ACTION_FULL) {
-    case SECCOMP_RET_KILL_PROCESS: return 0;
-    case SECCOMP_RET_KILL_THREAD: return 1;
-    case SECCOMP_RET_TRAP: return 2;
-    case SECCOMP_RET_ERRNO: return 3;
-    case SECCOMP_RET_USER_NOTIF: return 4;
-    case SECCOMP_RET_TRACE: return 5;
-    case SECCOMP_RET_LOG: return 6;
-    case SECCOMP_RET_ALLOW: return 7;
-    default: return 0;  // unknown actions kill the process in the kernel
-  }
-}
-
 // The horizon answers only for defaults that would deny an unknown number.
 bool horizon_applies(std::uint32_t default_ret) {
   const std::uint32_t action = default_ret & SECCOMP_RET_ACTION_FULL;
@@ -122,6 +107,20 @@ std::uint32_t semantic_action(Action action, std::optional<std::uint64_t> errno_
     case Action::Notify: return SECCOMP_RET_USER_NOTIF;
   }
   return SECCOMP_RET_KILL_PROCESS;
+}
+
+int action_rank(std::uint32_t ret) {
+  switch (ret & SECCOMP_RET_ACTION_FULL) {
+    case SECCOMP_RET_KILL_PROCESS: return 0;
+    case SECCOMP_RET_KILL_THREAD: return 1;
+    case SECCOMP_RET_TRAP: return 2;
+    case SECCOMP_RET_ERRNO: return 3;
+    case SECCOMP_RET_USER_NOTIF: return 4;
+    case SECCOMP_RET_TRACE: return 5;
+    case SECCOMP_RET_LOG: return 6;
+    case SECCOMP_RET_ALLOW: return 7;
+    default: return 0;  // unknown actions kill the process in the kernel
+  }
 }
 
 bool more_restrictive(std::uint32_t a, std::uint32_t b) {

@@ -1,30 +1,16 @@
 #include "profile_strictness.hpp"
 
 #include <algorithm>
-#include <set>
-#include <tuple>
-#include <vector>
+#include <cstdio>
+#include <optional>
 
+#include "arg_regions.hpp"
 #include "scc/compile.hpp"
 #include "scc/names.hpp"
+#include "scc/profile_semantics.hpp"
 
 namespace scc {
 namespace {
-
-using Condition = std::tuple<std::uint64_t, int, std::uint64_t, bool, std::uint64_t>;
-using Conditions = std::set<Condition>;
-
-// One argument condition as compared here; a missing valueTwo reads as 0, as
-// in runc and crun.
-Condition condition_of(const ArgCondition& c) {
-  return {c.index, static_cast<int>(c.op), c.value, c.has_value, c.value_two.value_or(0)};
-}
-
-Conditions conditions_of(const SyscallRule& rule) {
-  Conditions out;
-  for (const ArgCondition& c : rule.args) out.insert(condition_of(c));
-  return out;
-}
 
 std::vector<const SyscallRule*> rules_for(const Profile& p, std::string_view syscall) {
   std::vector<const SyscallRule*> out;
@@ -33,76 +19,56 @@ std::vector<const SyscallRule*> rules_for(const Profile& p, std::string_view sys
   return out;
 }
 
-bool default_permits(const Profile& p) { return !p.default_action || permits(*p.default_action); }
-
-// The rules for one syscall as a comparable value: permission class, action,
-// errno and conditions of each, sorted.
-std::vector<std::tuple<bool, int, std::uint64_t, Conditions>> rule_signature(const Profile& p,
-                                                                          std::string_view syscall) {
-  std::vector<std::tuple<bool, int, std::uint64_t, Conditions>> out;
-  for (const SyscallRule* r : rules_for(p, syscall))
-    out.emplace_back(permits(r->action), static_cast<int>(r->action), r->errno_ret.value_or(0), conditions_of(*r));
-  std::sort(out.begin(), out.end());
+// The program a profile puts in place: none without a default action.
+Result<std::vector<bpf::Program>> stack_of(const Profile& flat) {
+  Result<std::vector<bpf::Program>> out;
+  out.value.emplace();
+  if (!flat.default_action) return out;
+  Result<CompiledFilter> compiled = compile(flat);
+  if (!compiled.ok()) {
+    for (const Diagnostic& d : compiled.diagnostics)
+      if (d.severity == Severity::Error) out.diagnostics.add(d);
+    out.value.reset();
+    return out;
+  }
+  out.value->push_back(std::move(compiled.value->program));
   return out;
 }
 
-// The allowlist proof: whenever a candidate rule permits, some baseline rule
-// with fewer conditions matches too, and nothing in the baseline denies.
-bool allowlist_implies(const Profile& candidate, const Profile& baseline, std::string_view syscall) {
-  if (default_permits(candidate)) return false;
-  const auto base_rules = rules_for(baseline, syscall);
-  for (const SyscallRule* r : base_rules)
-    if (!permits(r->action)) return false;
-  for (const SyscallRule* r : rules_for(candidate, syscall)) {
-    if (!permits(r->action)) continue;
-    const Conditions mine = conditions_of(*r);
-    const bool implied = std::any_of(base_rules.begin(), base_rules.end(), [&](const SyscallRule* b) {
-      const Conditions theirs = conditions_of(*b);
-      return std::includes(mine.begin(), mine.end(), theirs.begin(), theirs.end());
-    });
-    if (!implied) return false;
-  }
-  return true;
+std::vector<Arch> arches_of(const Profile& flat) {
+  Diagnostics ignored;  // arches without tables get the bad-arch action on both sides
+  return target_arches(flat, {}, ignored);
 }
 
-std::string describe(Permission p) {
-  switch (p) {
-    case Permission::Never:
-      return "never";
-    case Permission::Always:
-      return "always";
-    case Permission::Conditional:
-      return "under argument conditions";
-  }
-  return "";
+// The smallest member of a word set (sets from the diff are never empty).
+std::uint32_t smallest(const WordSet& set) { return next_matching(set.first, set.mask, set.bits).value_or(set.first); }
+
+std::uint64_t smallest(const ValueSet& set) {
+  return (static_cast<std::uint64_t>(smallest(set.high)) << 32) | smallest(set.low);
 }
 
-std::string q(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-// "" when the candidate is provably no looser for this syscall.
-std::string syscall_problem(const Profile& candidate, const Profile& baseline, std::string_view syscall) {
-  const Permission mine = permission_of(candidate, syscall);
-  const Permission theirs = permission_of(baseline, syscall);
-  if (mine == Permission::Never || theirs == Permission::Always) return "";
-  if (rule_signature(candidate, syscall) == rule_signature(baseline, syscall) &&
-      default_permits(candidate) == default_permits(baseline))
-    return "";
-  if (mine == Permission::Conditional && theirs == Permission::Conditional &&
-      allowlist_implies(candidate, baseline, syscall))
-    return "";
-  if (theirs == Permission::Never)
-    return "it allows " + q(syscall) + " " + describe(mine) + ", which the baseline never allows";
-  if (mine == Permission::Always)
-    return "it allows " + q(syscall) + " always, which the baseline allows only under argument conditions";
-  return "cannot prove that its argument conditions for " + q(syscall) +
-         " allow no more than the baseline's (refused because unsure)";
+LooserInput looser_input(const SyscallDifference& d, const Region& r) {
+  LooserInput in;
+  in.arch = d.arch;
+  in.syscall = d.name;
+  in.nr = smallest(d.numbers);
+  in.numbers = describe_numbers(d.numbers, !d.name.empty());
+  in.region = describe_region(r);
+  for (std::size_t i = 0; i < in.args.size(); ++i) in.args[i] = smallest(r.fields[i]);
+  in.candidate = r.verdict_a;
+  in.baseline = r.verdict_b;
+  return in;
 }
 
-std::set<std::string> named_syscalls(const Profile& a, const Profile& b) {
-  std::set<std::string> out;
-  for (const Profile* p : {&a, &b})
-    for (const SyscallRule& rule : p->syscalls) out.insert(rule.names.begin(), rule.names.end());
-  return out;
+std::string number_text(std::uint64_t v) {
+  if (v < 0x10000) return std::to_string(v);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string subject(const LooserInput& in) {
+  return in.syscall.empty() ? "syscall " + in.numbers : in.syscall;
 }
 
 }  // namespace
@@ -138,27 +104,103 @@ Permission permission_of(const Profile& flat, std::string_view syscall) {
   return !by_default && !permit_rules ? Permission::Never : Permission::Conditional;
 }
 
+Result<StrictnessProof> prove_at_least_as_strict(const Profile& candidate, const Profile& baseline) {
+  Result<StrictnessProof> result;
+  Result<std::vector<bpf::Program>> mine = stack_of(candidate);
+  Result<std::vector<bpf::Program>> theirs = stack_of(baseline);
+  result.diagnostics.append(mine.diagnostics);
+  result.diagnostics.append(theirs.diagnostics);
+  if (!mine.value || !theirs.value) return result;
+
+  DiffOptions options;
+  for (const Profile* p : {&candidate, &baseline})
+    for (Arch a : arches_of(*p))
+      if (std::find(options.arches.begin(), options.arches.end(), a) == options.arches.end())
+        options.arches.push_back(a);
+  options.max_regions = std::size_t{1} << 20;  // every region the diff keeps
+  Result<DiffResult> diff = diff_programs(*mine.value, *theirs.value, options);
+  result.diagnostics.append(diff.diagnostics);
+  if (!diff.ok()) return result;
+
+  StrictnessProof proof;
+  auto has = [](const Profile& p) {
+    return std::find(p.flags.begin(), p.flags.end(), Flag::SpecAllow) != p.flags.end();
+  };
+  proof.spec_allow = has(candidate) && !has(baseline);
+  for (const SyscallDifference& d : diff.value->differences) {
+    bool found = false;
+    for (const Region& r : d.regions)
+      if (action_rank(r.verdict_a) > action_rank(r.verdict_b)) {
+        proof.looser.push_back(looser_input(d, r));
+        found = true;
+      }
+    // Regions past the diff's bound may hide a looser one.
+    if (!found && d.regions_omitted > 0)
+      proof.unsure.push_back(Unproven{d.arch, d.numbers, d.name,
+                                      std::to_string(d.regions_omitted) + " differing regions were not listed"});
+  }
+  for (const Unproven& u : diff.value->unproven) {
+    const bool shown_looser = std::any_of(proof.looser.begin(), proof.looser.end(), [&](const LooserInput& in) {
+      return in.arch == u.arch && u.numbers.contains(in.nr);
+    });
+    if (!shown_looser) proof.unsure.push_back(u);
+  }
+  proof.verdict = proof.spec_allow || !proof.looser.empty() ? Strictness::Looser
+                  : !proof.unsure.empty()                   ? Strictness::Unsure
+                                                            : Strictness::AtLeastAsStrict;
+  result.value = std::move(proof);
+  return result;
+}
+
+std::string describe_call(const LooserInput& in) {
+  std::string out = in.syscall.empty() ? "nr " + number_text(in.nr) : in.syscall;
+  out += "(";
+  for (std::size_t i = 0; i < in.args.size(); ++i) out += (i ? ", " : "") + number_text(in.args[i]);
+  return out + ")";
+}
+
 Diagnostics check_at_least_as_strict(const Profile& candidate, std::string_view candidate_name,
                                      const Profile& baseline, std::string_view baseline_name) {
+  constexpr std::size_t kListed = 8;
   Diagnostics out;
-  const std::string prefix = std::string(candidate_name) + " is not provably at least as strict as " +
+  Result<StrictnessProof> proof = prove_at_least_as_strict(candidate, baseline);
+  const std::string unsure = std::string(candidate_name) + " is not provably at least as strict as " +
                              std::string(baseline_name) + ": ";
-  Diagnostics ignored;
-  const std::vector<Arch> mine = target_arches(candidate, {}, ignored);
-  const std::vector<Arch> theirs = target_arches(baseline, {}, ignored);
-  for (Arch a : mine)
-    if (std::find(theirs.begin(), theirs.end(), a) == theirs.end())
-      out.error(Code::PolicyViolation, "", prefix + "it covers arch " + std::string(short_name(a)) +
-                                                ", which the baseline kills as a foreign arch");
-  if (default_permits(candidate) && !default_permits(baseline))
-    out.error(Code::PolicyViolation, "", prefix + "its default action permits the syscalls it does not list, "
-                                                  "the baseline's denies them");
-  const bool spec_allow = std::find(candidate.flags.begin(), candidate.flags.end(), Flag::SpecAllow) != candidate.flags.end();
-  if (spec_allow && std::find(baseline.flags.begin(), baseline.flags.end(), Flag::SpecAllow) == baseline.flags.end())
-    out.error(Code::PolicyViolation, "", prefix + "it sets SECCOMP_FILTER_FLAG_SPEC_ALLOW, the baseline does not");
-  for (const std::string& syscall : named_syscalls(candidate, baseline))
-    if (std::string problem = syscall_problem(candidate, baseline, syscall); !problem.empty())
-      out.error(Code::PolicyViolation, "", prefix + problem);
+  if (!proof.ok()) {
+    for (const Diagnostic& d : proof.diagnostics)
+      if (d.severity == Severity::Error)
+        out.error(Code::PolicyViolation, d.pointer, unsure + d.message + " (refused because unsure)");
+    return out;
+  }
+  const std::string looser = std::string(candidate_name) + " is looser than " + std::string(baseline_name) + ": ";
+  if (proof.value->spec_allow)
+    out.error(Code::PolicyViolation, "", looser + "it sets SECCOMP_FILTER_FLAG_SPEC_ALLOW, the baseline does not");
+  // One error per looser syscall (its first looser region).
+  std::size_t listed = 0, more = 0;
+  for (std::size_t i = 0; i < proof.value->looser.size(); ++i) {
+    const LooserInput& in = proof.value->looser[i];
+    if (i > 0 && proof.value->looser[i - 1].arch == in.arch && proof.value->looser[i - 1].numbers == in.numbers)
+      continue;
+    if (listed == kListed) {
+      ++more;
+      continue;
+    }
+    ++listed;
+    const bool any_args = in.region == "any arguments";
+    out.error(Code::PolicyViolation, "",
+              looser + "on " + std::string(short_name(in.arch)) + ", " + subject(in) +
+                  (any_args ? " with any arguments" : " with " + in.region) + " gets " +
+                  bpf::describe_return(in.candidate) + " where the baseline gives " +
+                  bpf::describe_return(in.baseline) + ", e.g. " + describe_call(in));
+  }
+  if (more > 0)
+    out.error(Code::PolicyViolation, "", looser + "and " + std::to_string(more) + " more looser syscalls");
+  if (proof.value->verdict == Strictness::Unsure)
+    for (const Unproven& u : proof.value->unsure)
+      out.error(Code::PolicyViolation, "",
+                unsure + "on " + std::string(short_name(u.arch)) + ", " +
+                    (u.name.empty() ? "syscall " + describe_numbers(u.numbers, false) : u.name) +
+                    " was tested, not proven: " + u.reason + " (refused because unsure)");
   return out;
 }
 

@@ -59,6 +59,11 @@ Verdict decide(const Profile& flat, const DecideOptions& options, const bpf::Sec
 std::uint32_t semantic_action(Action action, std::optional<std::uint64_t> errno_ret,
                               std::string_view errno_name);
 
+// The kernel's precedence of a SECCOMP_RET_* value's action, lower = more
+// restrictive: KILL_PROCESS 0, KILL_THREAD 1, TRAP 2, ERRNO 3, USER_NOTIF 4,
+// TRACE 5, LOG 6, ALLOW 7; unknown actions 0 (the kernel kills the process).
+int action_rank(std::uint32_t ret);
+
 // Whether ret `a` is more restrictive than ret `b` (the kernel's order of
 // actions; the smaller data between two of one kind).
 bool more_restrictive(std::uint32_t a, std::uint32_t b);
