@@ -119,7 +119,7 @@ TEST_CASE("runtime-default is proven looser than strict with a named witness") {
                                              "\"strict\": and "));
 }
 
-TEST_CASE("a profile looser than runtime-default on one socket family alone is caught with that family") {
+TEST_CASE("strictness: a profile looser than runtime-default on one socket family alone is caught with that family") {
   // runtime-default denies families 38 and 40; allowing 40 opens exactly socket(40, ...).
   Profile wider = shipped("runtime-default");
   wider.syscalls.push_back(socket_family(40));

@@ -8,7 +8,8 @@
 #   profile would let it through;
 # - the same daemon.json also registers the seccomp-hook runtime wrapper
 #   (deploy/docker/daemon.json) whose config selects among the shipped profiles:
-#   `-e SECCOMP_HOOK_PROFILE=strict` gets strict.json; a docker label does not select
+#   `-e SECCOMP_HOOK_PROFILE=strict` gets strict.json (proven at least as strict as the
+#   default, allowAnnotationLoosen off), a looser profile is refused; a docker label does not select
 #   anything (docker does not copy labels into config.json), which is why an ECS task
 #   selects its profile through its container "environment", not "dockerLabels".
 # x86_64 numbers: socket 41, unshare 272, clone3 435, personality 135.
@@ -42,12 +43,17 @@ main() {
   # The shipped profiles in the hook's profile directory; runtime-default is its default.
   mkdir -p "$E2E_TMP/shipped"
   install -m 0644 "$PROFILES_SRC/runtime-default.json" "$PROFILES_SRC/strict.json" "$E2E_TMP/shipped/"
-  # allowAnnotationLoosen: the hook's strictness proof cannot compare strict's four
-  # socket EQ rules with runtime-default's MASKED_EQ blocks and refuses "because unsure"
-  # (deploy/README.md says so); the images here are the test's own.
+  # wide: runtime-default plus socket family 40, which runtime-default denies: looser on
+  # that one value, so a request for it is refused with it as the witness.
+  jq '.syscalls += [{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+    "args": [{"index": 0, "value": 40, "op": "SCMP_CMP_EQ"}]}]' "$PROFILES_SRC/runtime-default.json" \
+    >"$E2E_TMP/shipped/wide.json" || e2e_die "jq could not write wide.json"
+  # allowAnnotationLoosen stays off (hook_lib's default): the hook proves strict at least as
+  # strict as runtime-default, so the request for strict below needs no loosening.
   # shellcheck disable=SC2016  # $t is jq's variable (hook_write_config binds it)
-  hook_write_config "$HOOK_CONFIG" '.profileDirs = [$t + "/shipped"] | .defaultProfile = "runtime-default"
-    | .policy.allowAnnotationLoosen = true'
+  hook_write_config "$HOOK_CONFIG" '.profileDirs = [$t + "/shipped"] | .defaultProfile = "runtime-default"'
+  e2e_expect "hook config: policy.allowAnnotationLoosen is off" false \
+    "$(jq -r '.policy.allowAnnotationLoosen' "$HOOK_CONFIG")"
 
   # daemon.json: the hook runtime of deploy/docker/daemon.json plus the seccomp-profile of
   # deploy/docker/daemon-seccomp.json, pointed at the flattened file.
@@ -105,6 +111,10 @@ errno EPERM
 errno EPERM" "$E2E_OUT"
   e2e_expect "the wrapper applied strict" 1 \
     "$(grep -c 'profile "strict" (environment): applied: linux.seccomp from '"$E2E_TMP"'/shipped/strict.json' "$HOOK_LOG")"
+
+  docker_run --runtime seccomp-hook -e SECCOMP_HOOK_PROFILE=wide
+  e2e_expect "docker run --runtime seccomp-hook -e SECCOMP_HOOK_PROFILE=wide: refused" 125 "$E2E_RC"
+  e2e_expect "the refusal names the looser call" 1 "$(grep -cF 'profile "wide" (environment): refused: profile "wide" is looser than the default profile "runtime-default": on x86_64, socket with arg0 low 32 bits == 40 (high 32 bits any) gets ALLOW where the baseline gives ERRNO(1) EPERM, e.g. socket(40, 0, 0, 0, 0, 0)' "$E2E_TMP/last.err")"
 
   docker_run --runtime seccomp-hook --label seccomp-hook.profile=strict
   e2e_expect "docker run --runtime seccomp-hook --label seccomp-hook.profile=strict: the label selects nothing, the default applies" "errno EPERM
