@@ -134,12 +134,13 @@ int run_record(const CommonOptions& common) {
   }
   std::string answer;
   char buffer[512];
-  for (;;) {  // until the recorder attaches or gives up; the deadline bounds it
+  // Until the recorder has attached (and closed its end) or given up; the
+  // deadline bounds the wait.
+  for (;;) {
     ssize_t n = ::read(ready[0], buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     answer.append(buffer, static_cast<std::size_t>(n));
-    if (answer.front() == kReady) break;
   }
   ::close(ready[0]);
   if (answer.empty() || answer.front() != kReady) {
