@@ -112,6 +112,18 @@ Result<StrictnessProof> prove_at_least_as_strict(const Profile& candidate, const
   result.diagnostics.append(theirs.diagnostics);
   if (!mine.value || !theirs.value) return result;
 
+  StrictnessProof proof;
+  auto has = [](const Profile& p) {
+    return std::find(p.flags.begin(), p.flags.end(), Flag::SpecAllow) != p.flags.end();
+  };
+  proof.spec_allow = has(candidate) && !has(baseline);
+  // The same program (enforce() on the profile precreate wrote): nothing to compare.
+  if (*mine.value == *theirs.value) {
+    if (proof.spec_allow) proof.verdict = Strictness::Looser;
+    result.value = std::move(proof);
+    return result;
+  }
+
   DiffOptions options;
   for (const Profile* p : {&candidate, &baseline})
     for (Arch a : arches_of(*p))
@@ -122,11 +134,6 @@ Result<StrictnessProof> prove_at_least_as_strict(const Profile& candidate, const
   result.diagnostics.append(diff.diagnostics);
   if (!diff.ok()) return result;
 
-  StrictnessProof proof;
-  auto has = [](const Profile& p) {
-    return std::find(p.flags.begin(), p.flags.end(), Flag::SpecAllow) != p.flags.end();
-  };
-  proof.spec_allow = has(candidate) && !has(baseline);
   for (const SyscallDifference& d : diff.value->differences) {
     bool found = false;
     for (const Region& r : d.regions)
