@@ -1,11 +1,11 @@
 #include "profile_strictness.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
 
 #include "arg_regions.hpp"
 #include "scc/compile.hpp"
+#include "scc/hex.hpp"
 #include "scc/names.hpp"
 #include "scc/profile_semantics.hpp"
 
@@ -60,12 +60,8 @@ LooserInput looser_input(const SyscallDifference& d, const Region& r) {
   return in;
 }
 
-std::string number_text(std::uint64_t v) {
-  if (v < 0x10000) return std::to_string(v);
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
+// As describe_values() writes numbers: decimal below 0x10000, else hex.
+std::string number_text(std::uint64_t v) { return v < 0x10000 ? std::to_string(v) : hex_literal(v); }
 
 std::string subject(const LooserInput& in) {
   return in.syscall.empty() ? "syscall " + in.numbers : in.syscall;

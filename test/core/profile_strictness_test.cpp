@@ -205,3 +205,11 @@ TEST_CASE("strictness: arches, unknown numbers, no default action and SPEC_ALLOW
   CHECK(check_at_least_as_strict(spec, "a", base, "b").items().front().message ==
         "a is looser than b: it sets SECCOMP_FILTER_FLAG_SPEC_ALLOW, the baseline does not");
 }
+
+TEST_CASE("strictness: witness values from 0x10000 up are written in hex") {
+  const std::string head = R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
+    "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": )";
+  const StrictnessProof p = prove(parse(head + "131072}]}]}"), parse(head + "0}]}]}"));
+  CHECK(looser_list(p) ==
+        "x86_64 personality [arg0 low 32 bits == 0x20000 (high 32 bits any)] personality(0x20000, 0, 0, 0, 0, 0)\n");
+}
