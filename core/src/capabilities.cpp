@@ -6,6 +6,9 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "input_checks.hpp"
+#include "text_position.hpp"
+
 namespace scc {
 namespace {
 
@@ -29,20 +32,6 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// 1-based line and column of byte `offset` in `text`.
-void locate_offset(std::string_view text, std::size_t offset, Diagnostic& d) {
-  offset = std::min(offset, text.size());
-  d.line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++d.line;
-      line_start = i + 1;
-    }
-  }
-  d.column = offset - line_start + 1;
-}
-
 struct TooDeep {};
 
 // Parse with a depth limit so a hostile config.json cannot exhaust the stack.
@@ -58,11 +47,8 @@ Result<nlohmann::json> parse_config(std::string_view text) {
     r.diagnostics.error(Code::NestingTooDeep, "",
                         "config.json nests deeper than " + std::to_string(kMaxConfigDepth) + " levels");
   } catch (const nlohmann::json::parse_error& e) {
-    Diagnostic d;
-    d.code = Code::JsonSyntax;
-    d.message = std::string("config.json: ") + e.what();
-    locate_offset(text, e.byte == 0 ? 0 : e.byte - 1, d);
-    r.diagnostics.add(std::move(d));
+    error_at(r.diagnostics, Code::JsonSyntax, "", std::string("config.json: ") + e.what(),
+             position_at(text, e.byte == 0 ? 0 : e.byte - 1));
   }
   return r;
 }
@@ -100,6 +86,18 @@ std::optional<std::string> parse_capability(std::string_view name) {
   cap_free(canonical);
   if (!exact) return std::nullopt;
   return result;
+}
+
+std::vector<std::string> capability_names() {
+  std::vector<std::string> out;
+  for (cap_value_t value = 0; value < 64; ++value) {
+    char* name = cap_to_name(value);
+    if (name == nullptr) continue;
+    // Numbers libcap has no name for come back as digits.
+    if (std::string_view(name).starts_with("cap_")) out.push_back(upper(name));
+    cap_free(name);
+  }
+  return out;
 }
 
 Result<std::vector<std::string>> parse_capabilities(const std::vector<std::string>& names,

@@ -202,15 +202,18 @@ void check_native_arches(const RuleFilter& filter, const std::vector<std::string
 // matches: an includes rule would never apply, an excludes rule always.
 void check_capability_names(const RuleFilter& filter, const std::vector<std::string>& pointers,
                             ReaderContext& ctx) {
+  static const std::vector<std::string> known = capability_names();
+  static const std::vector<std::string_view> known_views(known.begin(), known.end());
   for (std::size_t i = 0; i < filter.caps.size(); ++i) {
     const std::string& name = filter.caps[i];
     auto canonical = parse_capability(name);
     if (canonical && *canonical == name) continue;
+    const std::string near = canonical ? *canonical : nearest_name(name, known_views);
     ctx.fields.diagnostics.error(
         Code::UnknownCapability, pointers[i],
         canonical ? "capability \"" + name + "\" never matches: includes/excludes compare exact names"
                   : "unknown capability \"" + name + "\": it never matches any container",
-        canonical ? hint_for(*canonical) : "capabilities are named like CAP_SYS_ADMIN");
+        near.empty() ? "capabilities are named like CAP_SYS_ADMIN" : hint_for(near));
   }
 }
 

@@ -16,6 +16,19 @@ TEST_CASE("Docker's default set is the 14 caps of moby and containers/common") {
   for (const auto& cap : docker_default_caps()) CHECK(parse_capability(cap) == cap);
 }
 
+TEST_CASE("capability_names lists libcap's names canonical and in number order") {
+  const Caps names = capability_names();
+  REQUIRE(names.size() >= 41);  // CAP_CHOWN (0) to CAP_CHECKPOINT_RESTORE (40)
+  CHECK(names[0] == "CAP_CHOWN");
+  CHECK(names[21] == "CAP_SYS_ADMIN");
+  CHECK(names[34] == "CAP_SYSLOG");
+  CHECK(names[40] == "CAP_CHECKPOINT_RESTORE");
+  for (const std::string& name : names) {
+    CAPTURE(name);
+    CHECK(parse_capability(name) == name);
+  }
+}
+
 TEST_CASE("parse_capability takes any case - with or without CAP_") {
   CHECK(parse_capability("CAP_SYS_ADMIN") == "CAP_SYS_ADMIN");
   CHECK(parse_capability("SYS_ADMIN") == "CAP_SYS_ADMIN");

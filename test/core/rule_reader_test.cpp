@@ -144,6 +144,13 @@ TEST_CASE("includes/excludes caps must be exact capability names") {
   const Diagnostic* d = single(unknown, Code::UnknownCapability);
   CHECK(d->pointer == "/syscalls/0/includes/caps/1");
   CHECK(d->message == R"(unknown capability "CAP_FOO": it never matches any container)");
+  CHECK(d->hint == "capabilities are named like CAP_SYS_ADMIN");
+  auto typo = read_text(with_rules(
+      R"({"names":["syslog"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_LOGG"]}})"));
+  const Diagnostic* t = single(typo, Code::UnknownCapability);
+  CHECK(t->pointer == "/syscalls/0/includes/caps/0");
+  CHECK(t->message == R"(unknown capability "CAP_SYS_LOGG": it never matches any container)");
+  CHECK(t->hint == R"(did you mean "CAP_SYSLOG"?)");
   auto spelling = read_text(with_rules(
       R"({"names":["read"],"action":"SCMP_ACT_ALLOW","excludes":{"caps":["sys_admin"]}})"));
   const Diagnostic* s = single(spelling, Code::UnknownCapability);

@@ -23,6 +23,9 @@ std::vector<std::string> docker_default_caps();
 // trailing text (libcap itself would accept "cap_chown,x" as cap_chown).
 std::optional<std::string> parse_capability(std::string_view name);
 
+// Every capability libcap names, canonical, in number order: "CAP_CHOWN", ...
+std::vector<std::string> capability_names();
+
 // Canonicalise every name, dropping repeats (first occurrence wins). Each
 // unknown name is an UnknownCapability error naming it; with a non-empty
 // `pointer` its pointer is pointer + "/" + index (for config.json arrays).
