@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "scc/bpf_cache.hpp"
+#include "support/libseccomp_export.hpp"
 
 using namespace scc;
 using namespace scc::bpf;
@@ -198,18 +199,6 @@ struct CtxDeleter {
   void operator()(void* ctx) const { seccomp_release(ctx); }
 };
 
-Program export_program(scmp_filter_ctx ctx) {
-  const int fd = memfd_create("bpf", MFD_CLOEXEC);
-  REQUIRE(fd >= 0);
-  REQUIRE(seccomp_export_bpf(ctx, fd) == 0);
-  const off_t size = lseek(fd, 0, SEEK_END);
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  REQUIRE(pread(fd, bytes.data(), bytes.size(), 0) == size);
-  close(fd);
-  auto program = Program::from_bytes(bytes);
-  REQUIRE(program.ok());
-  return *program.value;
-}
 
 }  // namespace
 
@@ -229,7 +218,7 @@ TEST_CASE("a libseccomp program on x86_64 + x86: every argument-free allowed sys
   REQUIRE(seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW,
                            seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "write"), 1,
                            SCMP_A0(SCMP_CMP_EQ, 1)) == 0);
-  const Program p = export_program(ctx.get());
+  const Program p = scc::test::libseccomp_export(ctx.get());
 
   const std::array<Arch, 2> arches{Arch::X86_64, Arch::X86};
   const auto reports = cache_report(p, arches);

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "scc/bpf.hpp"
+#include "support/libseccomp_export.hpp"
 
 using namespace scc;
 using namespace scc::bpf;
@@ -266,16 +267,7 @@ Program libseccomp_program(std::uint32_t& badarch_action) {
   REQUIRE(read_nr == 0);
   REQUIRE(seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, read_nr, 0) == 0);
   REQUIRE(seccomp_attr_get(ctx.get(), SCMP_FLTATR_ACT_BADARCH, &badarch_action) == 0);
-  const int fd = memfd_create("bpf", MFD_CLOEXEC);
-  REQUIRE(fd >= 0);
-  REQUIRE(seccomp_export_bpf(ctx.get(), fd) == 0);
-  const off_t size = lseek(fd, 0, SEEK_END);
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  REQUIRE(pread(fd, bytes.data(), bytes.size(), 0) == size);
-  close(fd);
-  auto program = Program::from_bytes(bytes);
-  REQUIRE(program.ok());
-  return *program.value;
+  return scc::test::libseccomp_export(ctx.get());
 }
 
 }  // namespace

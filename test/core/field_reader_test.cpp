@@ -9,19 +9,13 @@ using scc::test::count_code;
 using scc::test::dump;
 using scc::test::only;
 using scc::test::read_text;
+using scc::test::single;
 
 namespace {
 
 // A profile with one rule whose body is `rule` (JSON members, no braces).
 std::string with_rule(const std::string& rule) {
   return R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{)" + rule + "}]}";
-}
-
-const Diagnostic* single(const Result<Document>& r, Code code) {
-  INFO(dump(r.diagnostics));
-  const Diagnostic* d = only(r.diagnostics, code);
-  REQUIRE(d);
-  return d;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/libseccomp_export.hpp"
 #include "support/live_process.hpp"
 
 using namespace scc;
@@ -77,15 +78,9 @@ bpf::Program libseccomp_program() {
   seccomp_rule_add(ctx, SCMP_ACT_ERRNO(2), SCMP_SYS(personality), 1, SCMP_A0(SCMP_CMP_GT, 0x10));
   seccomp_rule_add(ctx, SCMP_ACT_ERRNO(3), SCMP_SYS(socket), 1,
                    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xff, 0x10));
-  int fd = memfd_create("bpf", MFD_CLOEXEC);
-  if (fd < 0 || seccomp_export_bpf(ctx, fd) != 0) throw std::runtime_error("export failed");
+  bpf::Program program = scc::test::libseccomp_export(ctx);
   seccomp_release(ctx);
-  const off_t size = lseek(fd, 0, SEEK_END);
-  std::vector<sock_filter> insns(static_cast<std::size_t>(size) / sizeof(sock_filter));
-  if (pread(fd, insns.data(), static_cast<std::size_t>(size), 0) != size)
-    throw std::runtime_error("read back failed");
-  close(fd);
-  return bpf::Program(std::move(insns));
+  return program;
 }
 
 // Exit status of a child that runs `body`; 0 means every check in it held.

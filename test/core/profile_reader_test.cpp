@@ -9,15 +9,9 @@ using scc::test::count_code;
 using scc::test::dump;
 using scc::test::only;
 using scc::test::read_text;
+using scc::test::single;
 
 namespace {
-
-const Diagnostic* single(const Result<Document>& r, Code code) {
-  INFO(dump(r.diagnostics));
-  const Diagnostic* d = only(r.diagnostics, code);
-  REQUIRE(d);
-  return d;
-}
 
 std::string spo(const std::string& spec) {
   return R"({"apiVersion":"security-profiles-operator.x-k8s.io/v1","kind":"SeccompProfile","metadata":{"name":"p"},"spec":)" +

@@ -2,6 +2,8 @@
 // print them all when a check fails.
 #pragma once
 
+#include <doctest/doctest.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +47,15 @@ inline std::string dump(const Diagnostics& diagnostics) {
     out += "\n";
   }
   return out;
+}
+
+// The only diagnostic of `r` with `code`; the test stops, printing them all,
+// when there is none or there are several.
+inline const Diagnostic* single(const Result<Document>& r, Code code) {
+  INFO(dump(r.diagnostics));
+  const Diagnostic* d = only(r.diagnostics, code);
+  REQUIRE(d);
+  return d;
 }
 
 }  // namespace scc::test

@@ -10,15 +10,9 @@ using namespace scc;
 using scc::test::dump;
 using scc::test::only;
 using scc::test::read_text;
+using scc::test::single;
 
 namespace {
-
-const Diagnostic* single(const Result<Document>& r, Code code) {
-  INFO(dump(r.diagnostics));
-  const Diagnostic* d = only(r.diagnostics, code);
-  REQUIRE(d);
-  return d;
-}
 
 Result<Document> read_corpus(const std::string& name) {
   return read_text(scc::test::read_file(scc::test::shared_dir() / "corpus" / name));

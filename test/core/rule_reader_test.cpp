@@ -8,18 +8,12 @@ using namespace scc;
 using scc::test::dump;
 using scc::test::only;
 using scc::test::read_text;
+using scc::test::single;
 
 namespace {
 
 std::string with_rules(const std::string& rules) {
   return R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[)" + rules + "]}";
-}
-
-const Diagnostic* single(const Result<Document>& r, Code code) {
-  INFO(dump(r.diagnostics));
-  const Diagnostic* d = only(r.diagnostics, code);
-  REQUIRE(d);
-  return d;
 }
 
 }  // namespace
