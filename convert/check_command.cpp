@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "profile_input.hpp"
 #include "report.hpp"
 #include "scc/input_file.hpp"
 #include "scc/names.hpp"
@@ -74,15 +75,6 @@ std::string list_of(std::span<const std::string_view> names) {
   std::string out;
   for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
   return out;
-}
-
-CLI::Validator arch_validator() {
-  return CLI::Validator(
-      [](std::string& value) -> std::string {
-        if (parse_arch_flexible(value)) return {};
-        return "unknown arch \"" + value + "\" (x86_64, x86, x32, aarch64, arm, or SCMP_ARCH_*)";
-      },
-      "ARCH");
 }
 
 CLI::Validator dialect_validator() {

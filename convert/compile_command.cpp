@@ -273,15 +273,6 @@ int run_compile(CompileCommandOptions o) {
   return write_output(o, render(o, file, c));
 }
 
-CLI::Validator arch_validator() {
-  return CLI::Validator(
-      [](std::string& value) -> std::string {
-        if (parse_arch_flexible(value)) return {};
-        return "unknown arch \"" + value + "\" (x86_64, x86, x32, aarch64, arm, or SCMP_ARCH_*)";
-      },
-      "ARCH");
-}
-
 }  // namespace
 
 void add_compile_command(CLI::App& app, int& exit_code) {

@@ -50,6 +50,15 @@ void add_profile_options(CLI::App& cmd, ProfileOptions& options) {
   cmd.add_option("--name", options.name, "The profile to use from a stream of several SPO objects");
 }
 
+CLI::Validator arch_validator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (parse_arch_flexible(value)) return {};
+        return "unknown arch \"" + value + "\" (x86_64, x86, x32, aarch64, arm, or SCMP_ARCH_*)";
+      },
+      "ARCH");
+}
+
 std::optional<Target> make_target(const ProfileOptions& options, Arch arch, const std::string& command) {
   Target target = default_target();
   target.arch = arch;

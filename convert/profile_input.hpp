@@ -30,6 +30,10 @@ struct ProfileOptions {
 // Register --caps, --kernel, --input-format and --name on `cmd`.
 void add_profile_options(CLI::App& cmd, ProfileOptions& options);
 
+// The check of an --arch value: any name parse_arch_flexible takes (x86_64,
+// aarch64, SCMP_ARCH_ARM, ...), else "unknown arch ...".
+CLI::Validator arch_validator();
+
 // The arch a profile is resolved for when a call or target of `arch` is
 // meant is scc::native_arch_of(arch) (arch.hpp): a companion arch stands for
 // its native one, as the native machine runs them.

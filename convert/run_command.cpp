@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "profile_input.hpp"
 #include "report.hpp"
 #include "scc/capabilities.hpp"
 #include "scc/compile.hpp"
@@ -287,15 +288,6 @@ int run(const RunOptions& options) {
   return run_command(*filter.value, options);
 }
 
-CLI::Validator arch_option() {
-  return CLI::Validator(
-      [](std::string& value) -> std::string {
-        if (parse_arch_flexible(value)) return {};
-        return "unknown arch \"" + value + "\" (x86_64, x86, x32, aarch64, arm, or SCMP_ARCH_*)";
-      },
-      "ARCH");
-}
-
 }  // namespace
 
 void add_run_command(CLI::App& app, int& exit_code) {
@@ -308,7 +300,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "Compile for this arch (repeatable); default: the profile's own arches "
                   "resolved for this machine")
       ->allow_extra_args(false)
-      ->check(arch_option());
+      ->check(arch_validator());
   cmd->add_option("--caps", options->caps,
                   "The capability set includes/excludes are resolved against, comma-separated "
                   "(default: Docker's 14 default capabilities)");
