@@ -68,6 +68,9 @@ def main():
     for text in literals:
         if b"ociVersion" in text:
             write(out / "fuzz_oci_state", text)
+    for log in sorted((ROOT / "test" / "core" / "strace_log").glob("*")):
+        if log.is_file():
+            write(out / "fuzz_strace_log", bytes([0]) + log.read_bytes())
     write(out / "fuzz_oci_state", b'{"ociVersion":"1.0.2","id":"c1","status":"creating","pid":42,'
           b'"bundle":"/run/c1","annotations":{"io.example/seccomp":"runtime-default"}}')
     if convert:

@@ -9,13 +9,21 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 status=0
 
-# Hook for a second, sanitized build: ASan+UBSan (preset "asan", build/asan) running the
-# unit tests, end-to-end excluded. Off unless SCC_TEST_ASAN=1 until the reliability work
-# turns it on. It runs first so the full suite's summary stays the closing line.
-if [ "${SCC_TEST_ASAN:-0}" = 1 ]; then
+# A second, sanitized build: ASan+UBSan (preset "asan", build/asan) running the unit,
+# golden and differential tests (end-to-end and valgrind excluded). On by default;
+# SCC_TEST_ASAN=0 skips it. It runs first so the full suite's summary stays the closing line.
+if [ "${SCC_TEST_ASAN:-1}" = 1 ]; then
   cmake --preset asan
   cmake --build --preset asan --parallel 2 --target scc_tests
-  ctest --test-dir build/asan --output-on-failure --parallel 2 --no-tests=error -LE e2e || status=1
+  ctest --test-dir build/asan --output-on-failure --parallel 2 --no-tests=error -LE 'e2e|valgrind' \
+    || status=1
+fi
+
+# Every libFuzzer target (fuzz/, clang build in build/fuzz) for SCC_FUZZ_SECONDS each
+# (default 15: 75 s over the five targets); a crash, leak, timeout or OOM fails the run.
+# SCC_TEST_FUZZ=0 skips it.
+if [ "${SCC_TEST_FUZZ:-1}" = 1 ]; then
+  fuzz/run.sh -t "${SCC_FUZZ_SECONDS:-15}" -b build/fuzz || status=1
 fi
 
 cmake --preset dev
