@@ -1,12 +1,15 @@
 #include "yaml_to_json.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cstdio>
 #include <cstdint>
 #include <cstdlib>
+#include <sstream>
 #include <unordered_map>
 
 #include "json_pointer.hpp"
@@ -245,6 +248,43 @@ std::optional<std::size_t> find_forbidden_control(std::string_view text) {
   return std::nullopt;
 }
 
+// Sees only where each document starts. yaml-cpp's parser can return the same document
+// without end and never consume input (a stray ',' at the top, found by fuzzing); LoadAll
+// then allocates until memory runs out.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  YAML::Mark start;
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Where the parser stops advancing, if it does: a document starting where the previous one
+// started, or more documents than bytes. Syntax errors are left to LoadAll to report.
+std::optional<YAML::Mark> stalled_at(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  std::size_t documents = 0;
+  int previous = -1;
+  try {
+    while (parser.HandleNextDocument(starts)) {
+      if (starts.start.pos == previous || ++documents > text.size() + 1) return starts.start;
+      previous = starts.start.pos;
+    }
+  } catch (const YAML::Exception&) {
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 YamlStream yaml_to_json(std::string_view text, const ReadLimits& limits) {
@@ -262,9 +302,19 @@ YamlStream yaml_to_json(std::string_view text, const ReadLimits& limits) {
     out.diagnostics.add(std::move(d));
     return out;
   }
+  const std::string copy(text);
+  if (const auto stall = stalled_at(copy)) {
+    const auto pos = static_cast<std::size_t>(stall->pos < 0 ? 0 : stall->pos);
+    const char c = pos < copy.size() ? copy[pos] : ' ';
+    syntax_error(out, Code::YamlSyntax, *stall,
+                 std::string("YAML syntax error: the parser cannot get past ") +
+                     (c > ' ' && c < 0x7f ? "'" + std::string(1, c) + "'" : "this point") +
+                     " (a ',', ']' or '}' outside a flow collection?)");
+    return out;
+  }
   std::vector<YAML::Node> nodes;
   try {
-    nodes = YAML::LoadAll(std::string(text));
+    nodes = YAML::LoadAll(copy);
   } catch (const YAML::DeepRecursion& e) {
     syntax_error(out, Code::NestingTooDeep, e.mark,
                  "YAML nesting deeper than " + std::to_string(limits.max_depth) + " levels");

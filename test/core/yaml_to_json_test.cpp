@@ -136,3 +136,22 @@ TEST_CASE("a control character YAML forbids is yaml-syntax at its place - yaml-c
   // Tab, LF and CR stay allowed.
   CHECK(yaml_to_json("a:\t1\r\nb: 2\n", {}).diagnostics.empty());
 }
+
+TEST_CASE("a stream yaml-cpp cannot get past is yaml-syntax at its place - not documents without end") {
+  // Found by fuzz_read_document: on a text starting with ',' yaml-cpp's parser returned
+  // the same document forever and LoadAll allocated until memory ran out.
+  YamlStream s = yaml_to_json(",\"syscalls\":[{\"names\":[\"read\"]}]}", {});
+  CHECK(s.documents.empty());
+  REQUIRE(s.diagnostics.size() == 1);
+  const Diagnostic& d = s.diagnostics.items().front();
+  CHECK(d.code == Code::YamlSyntax);
+  CHECK(d.message ==
+        "YAML syntax error: the parser cannot get past ',' (a ',', ']' or '}' outside a flow collection?)");
+  CHECK(d.line == 1);
+  CHECK(d.column == 1);
+  YamlStream later = yaml_to_json("kind: SeccompProfile\n---\n,\n", {});
+  REQUIRE(later.diagnostics.size() == 1);
+  CHECK(later.diagnostics.items().front().line == 3);
+  // Several ordinary documents still read.
+  CHECK(yaml_to_json("a: 1\n---\nb: 2\n---\nc: 3\n", {}).documents.size() == 3);
+}
