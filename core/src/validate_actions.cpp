@@ -3,11 +3,8 @@
 // dangerous allows and profiles that confine nothing.
 #include <algorithm>
 #include <array>
-#include <limits>
-#include <optional>
 #include <vector>
 
-#include "arg_regions.hpp"
 #include "dangerous_syscalls.hpp"
 #include "scc/hex.hpp"
 #include "scc/names.hpp"
@@ -119,47 +116,6 @@ void check_empty(const Context& ctx, Diagnostics& out) {
   out.warning(Code::EmptyProfile, p.pointer + "/defaultAction",
               "no rule differs from defaultAction \"" + std::string(to_string(def.action)) +
                   "\": the filter " + consequence);
-}
-
-// Whether some 64-bit value satisfies every condition in `conditions` (all on
-// one argument) and, when `bit` is not 0, has that bit set. Exact: the range
-// operators bound an interval, the masks fix bits, and each SCMP_CMP_NE
-// removes one value.
-bool satisfiable(const std::vector<const ArgCondition*>& conditions, std::uint64_t bit) {
-  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-  std::uint64_t low = 0, high = kMax, mask = bit, bits = bit;
-  std::vector<std::uint64_t> excluded;
-  for (const ArgCondition* c : conditions) {
-    const std::uint64_t v = c->has_value ? c->value : 0;
-    switch (c->op) {
-      case Operator::Eq: low = std::max(low, v); high = std::min(high, v); break;
-      case Operator::Ne: excluded.push_back(v); break;
-      case Operator::Lt:
-        if (v == 0) return false;
-        high = std::min(high, v - 1);
-        break;
-      case Operator::Le: high = std::min(high, v); break;
-      case Operator::Gt:
-        if (v == kMax) return false;
-        low = std::max(low, v + 1);
-        break;
-      case Operator::Ge: low = std::max(low, v); break;
-      case Operator::MaskedEq: {
-        const std::uint64_t want = c->value_two.value_or(0);
-        if ((want & ~v) != 0 || ((bits ^ want) & mask & v) != 0) return false;
-        mask |= v;
-        bits |= want;
-        break;
-      }
-    }
-  }
-  std::optional<std::uint64_t> x = next_matching64(low, mask, bits);
-  while (x && *x <= high &&
-         std::find(excluded.begin(), excluded.end(), *x) != excluded.end()) {
-    if (*x == kMax) return false;
-    x = next_matching64(*x + 1, mask, bits);
-  }
-  return x && *x <= high;
 }
 
 // The lowest of the namespace `flags` with which `rule`, in some filter it

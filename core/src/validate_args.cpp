@@ -6,6 +6,7 @@
 #include <limits>
 #include <string_view>
 
+#include "arg_regions.hpp"
 #include "scc/hex.hpp"
 #include "scc/names.hpp"
 #include "scc/syscall_table.hpp"
@@ -238,6 +239,38 @@ void check_args(const Context& ctx, Diagnostics& out) {
     check_repeated(r, out);
     check_multiplexed(ctx, r, out);
   }
+}
+
+bool satisfiable(const std::vector<const ArgCondition*>& conditions, std::uint64_t required_bits) {
+  std::uint64_t lo = 0, hi = kMax64, mask = required_bits, bits = required_bits;
+  std::vector<std::uint64_t> excluded;
+  for (const ArgCondition* c : conditions) {
+    const std::uint64_t v = c->has_value ? c->value : 0;
+    switch (c->op) {
+      case Operator::Eq: lo = std::max(lo, v); hi = std::min(hi, v); break;
+      case Operator::Ne: excluded.push_back(v); break;
+      case Operator::Lt: if (v == 0) return false; hi = std::min(hi, v - 1); break;
+      case Operator::Le: hi = std::min(hi, v); break;
+      case Operator::Gt: if (v == kMax64) return false; lo = std::max(lo, v + 1); break;
+      case Operator::Ge: lo = std::max(lo, v); break;
+      case Operator::MaskedEq: {
+        const std::uint64_t want = c->value_two.value_or(0);
+        if ((want & ~v) != 0 || ((bits ^ want) & mask & v) != 0) return false;
+        bits |= want;
+        mask |= v;
+        break;
+      }
+    }
+  }
+  // Walk the values with the required bits upwards, past excluded ones.
+  for (std::uint64_t from = lo; from <= hi;) {
+    auto x = next_matching64(from, mask, bits);
+    if (!x || *x > hi) return false;
+    if (std::find(excluded.begin(), excluded.end(), *x) == excluded.end()) return true;
+    if (*x == kMax64) return false;
+    from = *x + 1;
+  }
+  return false;
 }
 
 }  // namespace scc::validate_detail

@@ -56,6 +56,12 @@ std::string arch_list(const std::vector<Arch>& arches);  // "x86_64, x86 and x32
 bool is_multiplexed_call(std::string_view name);
 bool multiplexes_calls(Arch arch);
 
+// Whether one 64-bit value satisfies every condition in `conditions` (all on
+// one argument) and has every bit of `required_bits` set. Exact: the range
+// operators bound an interval, the masks fix bits, each SCMP_CMP_NE removes
+// one value (validate_args.cpp).
+bool satisfiable(const std::vector<const ArgCondition*>& conditions, std::uint64_t required_bits = 0);
+
 // The check families, each in its own file.
 void check_names(const Context& ctx, Diagnostics& out);     // validate_names.cpp
 void check_args(const Context& ctx, Diagnostics& out);      // validate_args.cpp

@@ -104,53 +104,6 @@ bool covers(const SyscallRule& broad, const RuleFacts& fb, const SyscallRule& na
   return implies(narrow, fn, broad, fb);
 }
 
-// The smallest x >= lo whose bits under `mask` equal `bits`.
-std::optional<std::uint64_t> next_with_bits(std::uint64_t lo, std::uint64_t mask,
-                                            std::uint64_t bits) {
-  if ((lo & mask) == bits) return lo;
-  for (unsigned p = 0; p < 64; ++p) {
-    const std::uint64_t bit = std::uint64_t{1} << p;
-    const std::uint64_t below = bit - 1, above = ~(bit | below);
-    if ((lo & bit) != 0 || ((mask & bit) != 0 && (bits & bit) == 0)) continue;
-    if (((lo ^ bits) & mask & above) != 0) continue;
-    return (lo & above) | bit | (bits & below);
-  }
-  return std::nullopt;
-}
-
-// Whether one 64-bit value satisfies every condition in `conds`.
-bool satisfiable(const std::vector<const ArgCondition*>& conds) {
-  std::uint64_t lo = 0, hi = kMax64, mask = 0, bits = 0;
-  std::vector<std::uint64_t> excluded;
-  for (const ArgCondition* c : conds) {
-    const std::uint64_t v = c->has_value ? c->value : 0;
-    switch (c->op) {
-      case Operator::Eq: lo = std::max(lo, v); hi = std::min(hi, v); break;
-      case Operator::Ne: excluded.push_back(v); break;
-      case Operator::Lt: if (v == 0) return false; hi = std::min(hi, v - 1); break;
-      case Operator::Le: hi = std::min(hi, v); break;
-      case Operator::Gt: if (v == kMax64) return false; lo = std::max(lo, v + 1); break;
-      case Operator::Ge: lo = std::max(lo, v); break;
-      case Operator::MaskedEq: {
-        const std::uint64_t want = c->value_two.value_or(0);
-        if ((want & ~v) != 0 || ((bits ^ want) & mask & v) != 0) return false;
-        bits |= want;
-        mask |= v;
-        break;
-      }
-    }
-  }
-  // Walk the values with the required bits upwards, past excluded ones.
-  for (std::uint64_t from = lo; from <= hi;) {
-    auto x = next_with_bits(from, mask, bits);
-    if (!x || *x > hi) return false;
-    if (std::find(excluded.begin(), excluded.end(), *x) == excluded.end()) return true;
-    if (*x == kMax64) return false;
-    from = *x + 1;
-  }
-  return false;
-}
-
 bool args_overlap(const SyscallRule& a, const SyscallRule& b) {
   for (std::uint64_t index = 0; index <= 5; ++index) {
     std::vector<const ArgCondition*> conds;
