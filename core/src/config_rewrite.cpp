@@ -4,6 +4,7 @@
 
 #include "scc/base64.hpp"
 #include "scc/oci_json.hpp"
+#include "scc/width_exact_oci.hpp"
 
 namespace scc {
 namespace {
@@ -124,6 +125,12 @@ Result<RewriteOutcome> rewrite_config(ContainerConfig parsed, std::string_view c
   out.decision = std::move(*decision.value);
   Json root = std::move(container->root);
   if (out.decision.profile) {
+    // Runtimes that compile linux.seccomp with libseccomp compare on 64 bits:
+    // write the form whose 32-bit arguments they read as the kernel does.
+    Result<Profile> exact = width_exact_oci(out.decision.profile->flat);
+    result.diagnostics.append(exact.diagnostics);
+    if (!exact.ok()) return result;
+    out.decision.profile->flat = std::move(*exact.value);
     out.handover = handover_program(config, options, *out.decision.profile, result.diagnostics);
     if (result.diagnostics.has_errors()) return result;
     if (!root.contains("linux") || root["linux"].is_null()) root["linux"] = Json::object();

@@ -231,3 +231,25 @@ TEST_CASE("the written profile covers the native arches even when config.json na
   Json out = parse(r.value->config_json);
   CHECK(out["linux"]["seccomp"]["architectures"] == Json::parse(R"(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"])"));
 }
+
+TEST_CASE("the written profile is width-exact for libseccomp and the hand-over program is compiled from it") {
+  Fixture f;
+  f.dir.write("profiles/base.json", R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+    {"names": ["ioctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+     "args": [{"index": 1, "value": 21522, "op": "SCMP_CMP_EQ"}]}]})");
+  f.config.crun_handover = true;
+  f.options.runtime_is_crun = true;
+  auto r = rewrite_config(test::runc_spec_config(), f.config, f.options);
+  REQUIRE(r.ok());
+  Json out = parse(r.value->config_json);
+  // TIOCSTI: libseccomp compares all 64 bits, so EQ 0x5412 would let 0x100005412 through.
+  CHECK(out["linux"]["seccomp"]["syscalls"][0]["args"] ==
+        Json::parse(R"([{"index": 1, "value": 4294967295, "valueTwo": 21522, "op": "SCMP_CMP_MASKED_EQ"}])"));
+  REQUIRE(r.value->handover.has_value());
+  auto container = parse_container_config(r.value->config_json);
+  REQUIRE(container.ok());
+  auto expected = expected_program(*container.value, f.config, f.options);
+  REQUIRE(expected.ok());
+  REQUIRE(expected.value->has_value());
+  CHECK((*expected.value)->program.to_bytes() == r.value->handover->program.to_bytes());
+}

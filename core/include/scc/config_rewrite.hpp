@@ -4,7 +4,10 @@
 //
 // The output is the input with exactly these changes:
 //  - linux.seccomp replaced by the selected profile, resolved for this
-//    container (container_policy.hpp), as flat OCI JSON; or removed for an
+//    container (container_policy.hpp), as flat OCI JSON in its width-exact
+//    form (width_exact_oci.hpp: runc, containerd and crun without hand-over
+//    compare on 64 bits; the hand-over program is compiled from that same
+//    form, and an error there fails closed); or removed for an
 //    allowed "unconfined"; or left alone when nothing is selected;
 //  - with hand-over (crun), annotations["run.oci.seccomp_bpf_data"] set to
 //    the base64 of the compiled program, from the program cache.
