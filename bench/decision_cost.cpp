@@ -61,17 +61,6 @@ struct Cost {
   std::size_t denied = 0;
 };
 
-std::uint32_t libseccomp_arch(Arch arch) {
-  switch (arch) {
-    case Arch::X86_64: return SCMP_ARCH_X86_64;
-    case Arch::X86: return SCMP_ARCH_X86;
-    case Arch::X32: return SCMP_ARCH_X32;
-    case Arch::Aarch64: return SCMP_ARCH_AARCH64;
-    case Arch::Arm: return SCMP_ARCH_ARM;
-    default: return 0;
-  }
-}
-
 std::uint32_t raw_action(const scc::SyscallRule& rule) {
   return scc::seccomp_return(rule.action, static_cast<std::uint16_t>(rule.errno_ret.value_or(0)));
 }
@@ -123,7 +112,7 @@ std::optional<Program> libseccomp_build(const scc::Profile& flat, const std::vec
                                         int optimize) {
   scmp_filter_ctx ctx = seccomp_init(raw_default(flat));
   if (ctx == nullptr) return std::nullopt;
-  for (Arch a : arches) seccomp_arch_add(ctx, libseccomp_arch(a));
+  for (Arch a : arches) seccomp_arch_add(ctx, scmp_arch_token(a).value_or(0));
   if (std::find(arches.begin(), arches.end(), scc::native_arch()) == arches.end())
     seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, static_cast<std::uint32_t>(optimize));

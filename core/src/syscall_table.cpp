@@ -137,41 +137,6 @@ std::size_t length_gap(std::string_view a, std::string_view b) {
   return a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
 }
 
-// libseccomp's token for `arch`; none for arches this libseccomp predates.
-std::optional<std::uint32_t> scmp_arch_token(Arch arch) {
-  switch (arch) {
-    case Arch::X86_64: return SCMP_ARCH_X86_64;
-    case Arch::X86: return SCMP_ARCH_X86;
-    case Arch::X32: return SCMP_ARCH_X32;
-    case Arch::Aarch64: return SCMP_ARCH_AARCH64;
-    case Arch::Arm: return SCMP_ARCH_ARM;
-    case Arch::Mips: return SCMP_ARCH_MIPS;
-    case Arch::Mips64: return SCMP_ARCH_MIPS64;
-    case Arch::Mips64N32: return SCMP_ARCH_MIPS64N32;
-    case Arch::Mipsel: return SCMP_ARCH_MIPSEL;
-    case Arch::Mipsel64: return SCMP_ARCH_MIPSEL64;
-    case Arch::Mipsel64N32: return SCMP_ARCH_MIPSEL64N32;
-    case Arch::Ppc: return SCMP_ARCH_PPC;
-    case Arch::Ppc64: return SCMP_ARCH_PPC64;
-    case Arch::Ppc64Le: return SCMP_ARCH_PPC64LE;
-    case Arch::S390: return SCMP_ARCH_S390;
-    case Arch::S390X: return SCMP_ARCH_S390X;
-    case Arch::Parisc: return SCMP_ARCH_PARISC;
-    case Arch::Parisc64: return SCMP_ARCH_PARISC64;
-    case Arch::Riscv64: return SCMP_ARCH_RISCV64;
-#ifdef SCMP_ARCH_LOONGARCH64
-    case Arch::Loongarch64: return SCMP_ARCH_LOONGARCH64;
-#endif
-#ifdef SCMP_ARCH_M68K
-    case Arch::M68k: return SCMP_ARCH_M68K;
-#endif
-#ifdef SCMP_ARCH_SH
-    case Arch::Sh: return SCMP_ARCH_SH;
-    case Arch::Sheb: return SCMP_ARCH_SHEB;
-#endif
-    default: return std::nullopt;
-  }
-}
 
 // libseccomp numbers the calls that socketcall(2) and ipc(2) multiplex with
 // pseudo-syscalls -101.. and -201.. (__PNR_socket, __PNR_semop) on arches
@@ -238,6 +203,41 @@ std::string nearest_syscall_name(std::string_view name) {
     }
   }
   return best_distance <= limit ? std::string(best) : std::string();
+}
+
+std::optional<std::uint32_t> scmp_arch_token(Arch arch) {
+  switch (arch) {
+    case Arch::X86_64: return SCMP_ARCH_X86_64;
+    case Arch::X86: return SCMP_ARCH_X86;
+    case Arch::X32: return SCMP_ARCH_X32;
+    case Arch::Aarch64: return SCMP_ARCH_AARCH64;
+    case Arch::Arm: return SCMP_ARCH_ARM;
+    case Arch::Mips: return SCMP_ARCH_MIPS;
+    case Arch::Mips64: return SCMP_ARCH_MIPS64;
+    case Arch::Mips64N32: return SCMP_ARCH_MIPS64N32;
+    case Arch::Mipsel: return SCMP_ARCH_MIPSEL;
+    case Arch::Mipsel64: return SCMP_ARCH_MIPSEL64;
+    case Arch::Mipsel64N32: return SCMP_ARCH_MIPSEL64N32;
+    case Arch::Ppc: return SCMP_ARCH_PPC;
+    case Arch::Ppc64: return SCMP_ARCH_PPC64;
+    case Arch::Ppc64Le: return SCMP_ARCH_PPC64LE;
+    case Arch::S390: return SCMP_ARCH_S390;
+    case Arch::S390X: return SCMP_ARCH_S390X;
+    case Arch::Parisc: return SCMP_ARCH_PARISC;
+    case Arch::Parisc64: return SCMP_ARCH_PARISC64;
+    case Arch::Riscv64: return SCMP_ARCH_RISCV64;
+#ifdef SCMP_ARCH_LOONGARCH64
+    case Arch::Loongarch64: return SCMP_ARCH_LOONGARCH64;
+#endif
+#ifdef SCMP_ARCH_M68K
+    case Arch::M68k: return SCMP_ARCH_M68K;
+#endif
+#ifdef SCMP_ARCH_SH
+    case Arch::Sh: return SCMP_ARCH_SH;
+    case Arch::Sheb: return SCMP_ARCH_SHEB;
+#endif
+    default: return std::nullopt;
+  }
 }
 
 bool libseccomp_knows(Arch arch, std::string_view name) {

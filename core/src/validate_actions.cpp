@@ -135,7 +135,7 @@ std::uint64_t allowed_namespace_flag(const Context& ctx, const SyscallRule& rule
       if (c.index < by_index.size()) by_index[c.index].push_back(&c);
     bool others_hold = true;
     for (std::uint64_t i = 0; i < by_index.size(); ++i)
-      if (i != flags_index && !by_index[i].empty()) others_hold = others_hold && satisfiable(by_index[i], 0);
+      if (i != flags_index && !by_index[i].empty()) others_hold = others_hold && satisfiable(by_index[i]);
     if (!others_hold) continue;
     for (std::uint64_t bit = 1; bit != 0; bit <<= 1)
       if ((flags & bit) != 0 && satisfiable(by_index[flags_index], bit)) return bit;

@@ -19,14 +19,9 @@ namespace {
 constexpr std::uint32_t kX32Bit = 0x40000000;
 
 std::uint32_t token(Arch arch) {
-  switch (arch) {
-    case Arch::X86_64: return SCMP_ARCH_X86_64;
-    case Arch::X86: return SCMP_ARCH_X86;
-    case Arch::X32: return SCMP_ARCH_X32;
-    case Arch::Aarch64: return SCMP_ARCH_AARCH64;
-    case Arch::Arm: return SCMP_ARCH_ARM;
-    default: FAIL("no libseccomp token in this test for " << short_name(arch)); return 0;
-  }
+  auto t = scmp_arch_token(arch);
+  if (!t) FAIL("no libseccomp token for " << short_name(arch));
+  return t.value_or(0);
 }
 
 const SyscallTable& table(Arch arch) {

@@ -49,6 +49,10 @@ bool is_known_syscall(std::string_view name);
 // empty when nothing is close enough.
 std::string nearest_syscall_name(std::string_view name);
 
+// libseccomp's SCMP_ARCH_* token for `arch`; none for arches the linked
+// libseccomp predates.
+std::optional<std::uint32_t> scmp_arch_token(Arch arch);
+
 // Whether the linked libseccomp resolves `name` on `arch` (to any number).
 bool libseccomp_knows(Arch arch, std::string_view name);
 
