@@ -33,8 +33,6 @@ docker_run() {
   e2e_capture docker run --rm --network none --cidfile "$E2E_TMP/$name.cid" "$@"
 }
 
-cid_of() { cat "$E2E_TMP/$1.cid" 2>/dev/null; }
-
 applied() {
   echo "seccomp-hook: runtime: container $1: profile \"$2\" ($3): applied: linux.seccomp from $HOOK_PROFILES/$2.json (sha256 H, 2 rules)"
 }
@@ -44,20 +42,20 @@ check_docker() {
   docker_run hooked-env --runtime hooked -e SECCOMP_HOOK_PROFILE=deny13 "$img" sh -c "$PROBES"
   e2e_expect "docker --runtime hooked -e SECCOMP_HOOK_PROFILE=deny13: EACCES" "$(probes_under EACCES)" "$E2E_OUT"
   e2e_expect "docker --runtime hooked -e SECCOMP_HOOK_PROFILE=deny13: exit status" 0 "$E2E_RC"
-  cid=$(cid_of hooked-env)
+  cid=$(hook_cid_of hooked-env)
   e2e_expect "docker --runtime hooked -e SECCOMP_HOOK_PROFILE=deny13: the wrapper's log" \
     "$(applied "$cid" deny13 environment)" "$(hook_log_masked runtime "$cid")"
 
   docker_run hooked-default --runtime hooked "$img" sh -c "$PROBES"
   e2e_expect "docker --runtime hooked, no variable: the default profile's EPERM" "$(probes_under EPERM)" "$E2E_OUT"
-  cid=$(cid_of hooked-default)
+  cid=$(hook_cid_of hooked-default)
   e2e_expect "docker --runtime hooked, no variable: the wrapper's log" \
     "$(applied "$cid" default default)" "$(hook_log_masked runtime "$cid")"
 
   docker_run ecs-env -e SECCOMP_HOOK_PROFILE=deny13 "$img" sh -c "$PROBES"
   e2e_expect "docker default runtime (daemon-ecs.json), SECCOMP_HOOK_PROFILE=deny13: EACCES" \
     "$(probes_under EACCES)" "$E2E_OUT"
-  cid=$(cid_of ecs-env)
+  cid=$(hook_cid_of ecs-env)
   # The same selection, profile, bounding set and hook config as the first deny13
   # container (docker's config.json differs in everything else): the decision is replayed.
   e2e_expect "docker default runtime (daemon-ecs.json): the wrapper's log, a replayed decision" \
@@ -84,7 +82,7 @@ check_docker() {
     "$(probes_under EFAULT)" "$E2E_OUT"
 
   docker_run broken --runtime hooked -e SECCOMP_HOOK_PROFILE=broken "$img" sh -c "$PROBES"
-  cid=$(cid_of broken)
+  cid=$(hook_cid_of broken)
   e2e_expect "docker, invalid profile: docker run fails" 125 "$E2E_RC"
   e2e_expect "docker, invalid profile: docker's error carries the hook's line" \
     "docker: Error response from daemon: failed to create shim task: OCI runtime create failed: seccomp-hook: runtime: container $cid: profile \"broken\" (environment): refused: unknown syscall \"mkdri\" [unknown-syscall at /syscalls/0/names/0, line 2 column 26]; did you mean \"mkdir\"?: unknown" \

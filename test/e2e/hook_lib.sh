@@ -169,6 +169,12 @@ hook_log_masked() {
   hook_log "$@" | sed -E 's/(sha256|key) [0-9a-f]{12}/\1 H/g'
 }
 
+# hook_log_masked with the count of emulated calls as N as well.
+hook_log_of() { hook_log_masked "$1" "$2" | sed -E 's/equivalent on [0-9]+ calls/equivalent on N calls/'; }
+
+# The container id that `--cidfile "$E2E_TMP/NAME.cid"` wrote ("" when none).
+hook_cid_of() { cat "$E2E_TMP/$1.cid" 2>/dev/null; }
+
 # The state of a container as RUNTIME reports it ("" when it does not exist).
 hook_status() {
   hook_runtime "$1"

@@ -25,9 +25,6 @@ probes_under() { printf 'ok 1\nerrno %s\nerrno %s\nSeccomp:\t2' "$1" "$1"; }
 
 id_for() { echo "scce-$$-$1"; }
 
-# The log lines of one container, digests masked and the emulated call count as N.
-log_of() { hook_log_masked "$1" "$2" | sed -E 's/equivalent on [0-9]+ calls/equivalent on N calls/'; }
-
 # The line the wrapper logs when it applies PROFILE for RT.
 applied_line() {
   local id=$1 profile=$2 source=$3 cache=$4 line
@@ -52,15 +49,15 @@ check_selection() {
   e2e_expect "$RT: annotation deny13: probes get EACCES, getppid works" "$(probes_under EACCES)" "$E2E_OUT"
   e2e_expect "$RT: annotation deny13: exit status" 0 "$E2E_RC"
   e2e_expect "$RT: annotation deny13: the wrapper applied the profile" \
-    "$(applied_line "$id" deny13 annotation miss)" "$(log_of runtime "$id")"
+    "$(applied_line "$id" deny13 annotation miss)" "$(hook_log_of runtime "$id")"
   # runc: createRuntime compiles first (miss); crun: the wrapper did, for the hand-over.
   local cache=miss
   [ "$RT" = crun ] && cache=hit
   e2e_expect "$RT: annotation deny13: createRuntime allowed it" \
     "seccomp-hook: createRuntime: container $id: profile \"deny13\" (annotation): allowed: linux.seccomp satisfies the policy (cache $cache, key H, program sha256 H)" \
-    "$(log_of createRuntime "$id")"
+    "$(hook_log_of createRuntime "$id")"
   e2e_expect "$RT: annotation deny13: poststart attested the live filter" \
-    "$(attested_line "$id" deny13 annotation)" "$(log_of poststart "$id")"
+    "$(attested_line "$id" deny13 annotation)" "$(hook_log_of poststart "$id")"
 
   id=$(id_for default)
   hook_bundle "" sh -c "$PROBES"
@@ -68,7 +65,7 @@ check_selection() {
   e2e_expect "$RT: no annotation: the default profile's EPERM" "$(probes_under EPERM)" "$E2E_OUT"
   e2e_expect "$RT: no annotation: exit status" 0 "$E2E_RC"
   e2e_expect "$RT: no annotation: the wrapper applied the default" \
-    "$(applied_line "$id" default default miss)" "$(log_of runtime "$id")"
+    "$(applied_line "$id" default default miss)" "$(hook_log_of runtime "$id")"
 }
 
 # 2. Without the wrapper nothing rewrites config.json: createRuntime refuses the
@@ -156,7 +153,7 @@ check_attestation_in_runtime() {
   hook_run "$RT" wrapper "$id"
   mismatch="seccomp-hook: poststart: container $id: profile \"deny13\" (annotation): refused: the live filter is not what linux.seccomp asks for: x86_64 mkdir(nr 83, args 0 0 0 0 0 0): live ERRNO(13) EACCES, expected ERRNO(1) EPERM; container process killed"
   e2e_expect "$RT: tampered config.json: poststart's line" "$mismatch" "$(hook_failed_line "$RT")"
-  e2e_expect "$RT: tampered config.json: poststart's line in the log" "$mismatch" "$(log_of poststart "$id")"
+  e2e_expect "$RT: tampered config.json: poststart's line in the log" "$mismatch" "$(hook_log_of poststart "$id")"
   e2e_expect "$RT: tampered config.json: the container never got to print" "" "$E2E_OUT"
   # runc fails the run (and would kill the container itself); crun ignores a failed
   # poststart hook and reports the container's own end: killed by SIGKILL.
@@ -183,7 +180,7 @@ check_attestation_by_hand() {
   hook_state "$id" "$pid" "$E2E_BUNDLE" running | "$HOOK_BIN" --config "$HOOK_CONFIG" poststart 2>"$err" && rc=0 || rc=$?
   e2e_expect "$RT: poststart by hand, config.json unchanged: exit 0, nothing on stderr" "0:" "$rc:$(cat "$err")"
   e2e_expect "$RT: poststart by hand, config.json unchanged: attested" \
-    "$(attested_line "$id" deny13 annotation)" "$(log_of poststart "$id")"
+    "$(attested_line "$id" deny13 annotation)" "$(hook_log_of poststart "$id")"
   e2e_expect "$RT: poststart by hand, config.json unchanged: still running" running "$(hook_status "$RT" "$id")"
   hook_edit_bundle '.linux.seccomp.syscalls[0].errnoRet = 1 | del(.annotations["run.oci.seccomp_bpf_data"])'
   hook_state "$id" "$pid" "$E2E_BUNDLE" running | "$HOOK_BIN" --config "$HOOK_CONFIG" poststart 2>"$err" && rc=0 || rc=$?
@@ -223,16 +220,16 @@ check_handover() {
   e2e_expect "hand-over: the live filter is byte for byte the handed-over program" same \
     "$(cmp -s "$E2E_TMP/live.0.bpf" "$ours" && echo same || echo different)"
   e2e_expect "hand-over: cold start compiled and stored" "$(applied_line "$id" deny13 annotation miss)" \
-    "$(log_of runtime "$id")"
+    "$(hook_log_of runtime "$id")"
   e2e_expect "hand-over: poststart attested byte-identical" "$(attested_line "$id" deny13 annotation)" \
-    "$(log_of poststart "$id")"
+    "$(hook_log_of poststart "$id")"
 
   id=$(id_for handover-warm)
   hook_bundle deny13 sh -c "$PROBES"
   hook_run crun wrapper "$id"
   e2e_expect "hand-over, warm start: the probes" "$(probes_under EACCES)" "$E2E_OUT"
   e2e_expect "hand-over, warm start: the decision and its program came from the cache" \
-    "$(applied_line "$id" deny13 annotation hit); decision cached" "$(log_of runtime "$id")"
+    "$(applied_line "$id" deny13 annotation hit); decision cached" "$(hook_log_of runtime "$id")"
   e2e_expect "hand-over, warm start: still one cache entry" 1 "$(hook_check_cache | wc -l)"
 
   local saved=$HOOK_CONFIG
@@ -249,7 +246,7 @@ check_handover() {
     "$(cmp -s "$E2E_TMP/own.0.bpf" "$ours" && echo same || echo different)"
   e2e_expect "no hand-over: and is attested as equivalent" \
     "seccomp-hook: poststart: container $id: profile \"deny13\" (annotation): attested: 1 live filter(s) equivalent (proven) to the expected program (compiled in memory, program sha256 H)" \
-    "$(log_of poststart "$id")"
+    "$(hook_log_of poststart "$id")"
 }
 
 # 7. crun: a program cache entry altered consistently (its checksum recomputed, as only

@@ -33,24 +33,21 @@ podman_run() {
   e2e_capture podman --hooks-dir "$HOOKS_DIR" run --rm --hostname "$host" --cidfile "$E2E_TMP/$host.cid" "$@"
 }
 
-cid_of() { cat "$E2E_TMP/$1.cid" 2>/dev/null; }
-log_of() { hook_log_masked "$1" "$2" | sed -E 's/equivalent on [0-9]+ calls/equivalent on N calls/'; }
-
 check_runc() {
   local cid
   podman_run e2e-annotated --annotation seccomp-hook.profile=deny13 "$IMAGE" sh -c "$PROBES; exec sleep 1"
   e2e_expect "podman: --annotation deny13: probes get EACCES" "$(probes_under EACCES)" "$E2E_OUT"
   e2e_expect "podman: --annotation deny13: exit status" 0 "$E2E_RC"
-  cid=$(cid_of e2e-annotated)
+  cid=$(hook_cid_of e2e-annotated)
   e2e_expect "podman: --annotation deny13: precreate applied it" \
     "seccomp-hook: precreate: container ? (hostname e2e-annotated): profile \"deny13\" (annotation): applied: linux.seccomp from $HOOK_PROFILES/deny13.json (sha256 H, 2 rules)" \
-    "$(log_of precreate '? (hostname e2e-annotated)')"
+    "$(hook_log_of precreate '? (hostname e2e-annotated)')"
   e2e_expect "podman: --annotation deny13: createRuntime allowed it" \
     "seccomp-hook: createRuntime: container $cid: profile \"deny13\" (annotation): allowed: linux.seccomp satisfies the policy (cache miss, key H, program sha256 H)" \
-    "$(log_of createRuntime "$cid")"
+    "$(hook_log_of createRuntime "$cid")"
   e2e_expect "podman: --annotation deny13: poststart attested it" \
     "seccomp-hook: poststart: container $cid: profile \"deny13\" (annotation): attested: 1 live filter(s) equivalent (proven) to the expected program (compiled in memory, program sha256 H)" \
-    "$(log_of poststart "$cid")"
+    "$(hook_log_of poststart "$cid")"
 
   podman_run e2e-default "$IMAGE" sh -c "$PROBES"
   e2e_expect "podman: no annotation: the default profile's EPERM" "$(probes_under EPERM)" "$E2E_OUT"
@@ -65,7 +62,7 @@ check_runc() {
     "$(tail -1 "$E2E_TMP/last.err")"
   e2e_expect "podman: invalid profile: the hook's reason in its log" \
     "seccomp-hook: precreate: container ? (hostname e2e-broken): profile \"broken\" (annotation): refused: unknown syscall \"mkdri\" [unknown-syscall at /syscalls/0/names/0, line 2 column 26]; did you mean \"mkdir\"?" \
-    "$(log_of precreate '? (hostname e2e-broken)')"
+    "$(hook_log_of precreate '? (hostname e2e-broken)')"
   e2e_expect "podman: invalid profile: no container left" "" "$(podman ps -a -q)"
 }
 
@@ -74,13 +71,13 @@ check_crun() {
   podman_run e2e-crun --runtime "$E2E_CRUN" --annotation seccomp-hook.profile=deny13 "$IMAGE" sh -c "$PROBES; exec sleep 1"
   e2e_expect "podman+crun: --annotation deny13: probes get EACCES" "$(probes_under EACCES)" "$E2E_OUT"
   e2e_expect "podman+crun: exit status" 0 "$E2E_RC"
-  cid=$(cid_of e2e-crun)
+  cid=$(hook_cid_of e2e-crun)
   e2e_expect "podman+crun: precreate handed the program to crun" \
     "seccomp-hook: precreate: container ? (hostname e2e-crun): profile \"deny13\" (annotation): applied: linux.seccomp from $HOOK_PROFILES/deny13.json (sha256 H, 2 rules); BPF handed to crun (cache miss, key H, program sha256 H)" \
-    "$(log_of precreate '? (hostname e2e-crun)')"
+    "$(hook_log_of precreate '? (hostname e2e-crun)')"
   e2e_expect "podman+crun: poststart found crun running exactly that program" \
     "seccomp-hook: poststart: container $cid: profile \"deny13\" (annotation): attested: 1 live filter(s) byte-identical to the expected program (compiled in memory, program sha256 H)" \
-    "$(log_of poststart "$cid")"
+    "$(hook_log_of poststart "$cid")"
 }
 
 main() {
