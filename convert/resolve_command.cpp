@@ -18,6 +18,8 @@
 #include "scc/read.hpp"
 #include "scc/resolve.hpp"
 #include "scc/spo_object.hpp"
+#include "scc/syscall_table.hpp"
+#include "scc/width_exact_oci.hpp"
 
 namespace scc::convert {
 namespace {
@@ -35,6 +37,7 @@ struct ResolveOptions {
   std::string output;
   std::string format = "oci";
   std::optional<std::string> spo_name;
+  bool width_exact = false;
 };
 
 void usage_error(const std::string& message) {
@@ -191,6 +194,18 @@ int run_resolve(const ResolveOptions& o) {
   document->positions.locate(resolved.diagnostics);
   print_diagnostics(std::cerr, display_name(o.profile), resolved.diagnostics);
   if (!resolved.ok()) return kExitProblems;
+  if (o.width_exact) {
+    // Exact for the arches of the flat profile that have tables, and the target's.
+    WidthExactOptions wo;
+    for (Arch a : resolved.value->architectures)
+      if (has_table(a) && a != target.arch) wo.arches.push_back(a);
+    if (has_table(target.arch)) wo.arches.push_back(target.arch);
+    auto exact = width_exact_oci(*resolved.value, wo);
+    document->positions.locate(exact.diagnostics);
+    print_diagnostics(std::cerr, display_name(o.profile), exact.diagnostics);
+    if (!exact.ok()) return kExitProblems;
+    resolved.value = std::move(exact.value);
+  }
   auto text = render(o, *document, *profile, *resolved.value);
   if (!text) return kExitProblems;
   return write_output(o, *text);
@@ -222,6 +237,10 @@ void add_resolve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--spo-name", o->spo_name,
                   "metadata.name of the SPO object (default: the input's SPO name, else the file "
                   "name without its extension)");
+  cmd->add_flag("--width-exact", o->width_exact,
+               "Rewrite conditions on 32-bit arguments (ioctl's cmd, ...) as low-half MASKED_EQ rules, so "
+               "runtimes that compile linux.seccomp with libseccomp (runc, containerd, dockerd) ignore the "
+               "high half as the kernel does; default off (the output is moby's flat profile as is)");
   cmd->callback([o, &exit_code] { exit_code = run_resolve(*o); });
 }
 

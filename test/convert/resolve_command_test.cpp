@@ -485,3 +485,23 @@ TEST_CASE("a stream of several SPO profiles needs --name - and the error lists t
   CHECK(unknown.exit_code == 1);
   CHECK(unknown.err == "<stdin>: error: no profile named \"third\" (the input holds \"first\", \"second\")\n");
 }
+
+TEST_CASE("resolve --width-exact writes 32-bit argument conditions as low-half MASKED_EQ and is off by default") {
+  const std::string profile = R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+    {"names": ["ioctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+     "args": [{"index": 1, "value": 21522, "op": "SCMP_CMP_EQ"}]},
+    {"names": ["ioctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+     "args": [{"index": 1, "value": 4294967296, "op": "SCMP_CMP_GE"}]}]})";
+  auto plain = run_convert({"resolve", "--arch", "x86_64", "--kernel", "6.1", "-"}, profile);
+  REQUIRE(plain.exit_code == 0);
+  CHECK(json::parse(plain.out)["syscalls"][0]["args"][0] ==
+        json::parse(R"({"index": 1, "value": 21522, "op": "SCMP_CMP_EQ"})"));
+  auto exact = run_convert({"resolve", "--width-exact", "--arch", "x86_64", "--kernel", "6.1", "-"}, profile);
+  REQUIRE(exact.exit_code == 0);
+  json out = json::parse(exact.out);
+  REQUIRE(out["syscalls"].size() == 1);  // GE 2^32 on a 32-bit argument never holds: dropped, with a note
+  CHECK(out["syscalls"][0]["args"] ==
+        json::parse(R"([{"index": 1, "value": 4294967295, "valueTwo": 21522, "op": "SCMP_CMP_MASKED_EQ"}])"));
+  CHECK(exact.err.find("/syscalls/1/args/0") != std::string::npos);
+  CHECK(exact.err.find("rule-never-matches") != std::string::npos);
+}
