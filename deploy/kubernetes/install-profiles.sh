@@ -6,7 +6,10 @@
 #   1. checks the profile for the node's architecture (`seccomp-convert check --arch`),
 #   2. flattens it (`seccomp-convert resolve --arch`): archMap, includes and excludes are
 #      resolved for this architecture, the running kernel and Docker's default capability
-#      set, because containerd reads Localhost profiles as plain OCI and would drop them,
+#      set, because containerd reads Localhost profiles as plain OCI and would drop them;
+#      --width-exact, because containerd compiles it with libseccomp's 64-bit compares:
+#      conditions on 32-bit arguments (ioctl's cmd, ...) become low-half MASKED_EQ rules,
+#      so ioctl(fd, 0x100005412) cannot slip past a TIOCSTI rule,
 #   3. checks the flat result again,
 # and only when every profile passed, writes each one that changed atomically (temporary
 # file in the same directory, fsync, rename) as
@@ -142,7 +145,7 @@ install_once() {
       failed=1
       continue
     fi
-    if ! out=$("$CONVERT" resolve --arch "$ARCH" "${kernel_opt[@]}" -o "$flat" -- "$src" 2>&1); then
+    if ! out=$("$CONVERT" resolve --width-exact --arch "$ARCH" "${kernel_opt[@]}" -o "$flat" -- "$src" 2>&1); then
       log "$src: resolve for $ARCH failed: $out"
       failed=1
       continue

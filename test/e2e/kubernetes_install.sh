@@ -61,8 +61,8 @@ e2e_expect "first install summary" \
 e2e_expect "every shipped profile is installed, mode 0644, nothing else" \
   "$(printf '%s 644\n' "${SHIPPED[@]}")" "$(dest_listing)"
 for p in "${SHIPPED[@]}"; do
-  want=$("$CONVERT" resolve --arch "$ARCH" "$PROFILES/$p" 2>/dev/null) || e2e_die "resolve $p failed"
-  e2e_expect "$p is seccomp-convert resolve's output" "$want" "$(cat "$DEST/$p")"
+  want=$("$CONVERT" resolve --width-exact --arch "$ARCH" "$PROFILES/$p" 2>/dev/null) || e2e_die "resolve $p failed"
+  e2e_expect "$p is seccomp-convert resolve --width-exact's output" "$want" "$(cat "$DEST/$p")"
   e2e_expect "$p is flat (no archMap, includes, excludes)" false \
     "$(jq 'has("archMap") or any(.syscalls[]?; has("includes") or has("excludes"))' "$DEST/$p")"
 done
@@ -77,7 +77,7 @@ e2e_expect "--arch aarch64: exit 0" 0 "$E2E_RC"
 A64=$ROOT_A64/var/lib/kubelet/seccomp/seccomp-hook
 for p in "${SHIPPED[@]}"; do
   e2e_expect "--arch aarch64: $p is resolve --arch aarch64's output" \
-    "$("$CONVERT" resolve --arch aarch64 "$PROFILES/$p" 2>/dev/null)" "$(cat "$A64/$p")"
+    "$("$CONVERT" resolve --width-exact --arch aarch64 "$PROFILES/$p" 2>/dev/null)" "$(cat "$A64/$p")"
 done
 e2e_expect "--arch aarch64: runtime-default targets aarch64 first" SCMP_ARCH_AARCH64 \
   "$(jq -r '.architectures[0]' "$A64/runtime-default.json")"
