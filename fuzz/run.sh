@@ -47,9 +47,11 @@ for target in "${targets[@]}"; do
   elapsed=$(( $(date +%s) - start ))
   crashes=$(( $(find "$work/crashes/$target" -type f | wc -l) - before ))
   if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi  # died without an artifact
+  # A run that dies while loading its seeds prints no cov:/corp: line: "?" then.
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
-  cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 | awk '{print $2 " " $4}')
-  corpus=$(grep -oE 'corp: [0-9]+' "$log" | tail -1 | awk '{print $2}')
+  cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 | awk '{print $2 " " $4}' || true)
+  cov=${cov:-? ?}
+  corpus=$(grep -oE 'corp: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
   line=$(printf '%-20s %6ss %12s execs %8s/s  cov %6s  ft %7s  corpus %6s  rss %5s MB  crashes %s' \
     "$target" "$elapsed" "$(stat number_of_executed_units)" "$(stat average_exec_per_sec)" \
     "${cov%% *}" "${cov##* }" "${corpus:-?}" "$(stat peak_rss_mb)" "$crashes")
