@@ -12,7 +12,8 @@
 # 5. poststart kills a container whose live filter is not what config.json asks for,
 #    through the runtime and by hand;
 # 6. crun only: the hand-over (run.oci.seccomp_bpf_data): crun loads exactly our program;
-# 7. crun only: an altered program cache entry is caught by poststart.
+# 7. crun only: an altered program cache entry is caught by poststart;
+# 8. ioctl(fd, TIOCSTI | 1 << 32) gets the profile's EPERM under runc too (width-exact form).
 # shellcheck source=hook_lib.sh source-path=SCRIPTDIR disable=SC2119,SC2016  # hook_check_cache: default dir; jq filters in single quotes
 . "$(dirname "$0")/hook_lib.sh"
 
@@ -283,6 +284,32 @@ check_tampered_cache() {
   e2e_expect "tampered cache: the container was SIGKILLed before it could print" "137:" "$E2E_RC:$E2E_OUT"
 }
 
+# 8. ioctl(TIOCSTI) denied by EQ 0x5412 on its 32-bit cmd: runc (libseccomp) compares 64
+# bits, so the profile the wrapper writes must be the width-exact form (MASKED_EQ on the
+# low half) or ioctl(fd, 0x100005412) would run TIOCSTI; poststart then attests the live
+# filter with no 32-bit-argument-high-bits tolerance. fd 1023 is not open: EBADF = allowed.
+# (mkdir and mkdirat denied too: a profile looser than the default is refused.)
+check_tiocsti_high_bits() {
+  local id
+  id=$(id_for tiocsti)
+  cat >"$HOOK_PROFILES/tiocsti.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "archMap": $(e2e_docker_archmap),
+ "syscalls": [{"names": ["ioctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+               "args": [{"index": 1, "value": 21522, "op": "SCMP_CMP_EQ"}]},
+  {"names": ["mkdir", "mkdirat", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+EOF
+  chmod 644 "$HOOK_PROFILES/tiocsti.json"
+  hook_bundle tiocsti sh -c "probe 16 1023 0x100005412 0; probe 16 1023 0x5412 0; probe 16 1023 0x5413 0; exec sleep 1"
+  hook_run "$RT" wrapper "$id"
+  e2e_expect "$RT: TIOCSTI with high bits, plain TIOCSTI, another cmd" \
+    "$(printf 'errno EPERM\nerrno EPERM\nerrno EBADF')" "$E2E_OUT"
+  e2e_expect "$RT: TIOCSTI: config.json holds the low-half MASKED_EQ" \
+    '[{"index":1,"value":4294967295,"valueTwo":21522,"op":"SCMP_CMP_MASKED_EQ"}]' \
+    "$(jq -c '.linux.seccomp.syscalls[0].args' "$E2E_BUNDLE/config.json")"
+  e2e_expect "$RT: TIOCSTI: poststart attested without tolerance" \
+    "$(attested_line "$id" tiocsti annotation)" "$(hook_log_of poststart "$id")"
+}
+
 main() {
   RT=${1:?usage: hook_oci.sh runc|crun}
   hook_init
@@ -293,6 +320,7 @@ main() {
   check_unconfined
   check_attestation_in_runtime
   check_attestation_by_hand
+  check_tiocsti_high_bits
   [ "$RT" = crun ] && check_handover
   [ "$RT" = crun ] && check_tampered_cache
   e2e_finish
