@@ -35,7 +35,7 @@ main() {
   # The flattened runtime-default, as the guide's install step writes it.
   flat=$E2E_TMP/docker-seccomp/runtime-default.json
   mkdir -p "$(dirname "$flat")"
-  "$SCC_CONVERT_BIN" resolve "$PROFILES_SRC/runtime-default.json" -o "$flat" 2>"$E2E_TMP/last.err" ||
+  "$SCC_CONVERT_BIN" resolve --width-exact "$PROFILES_SRC/runtime-default.json" -o "$flat" 2>"$E2E_TMP/last.err" ||
     e2e_die "seccomp-convert resolve failed: $(cat "$E2E_TMP/last.err")"
   e2e_expect "the flattened profile has no archMap and no includes/excludes" "null []" \
     "$(jq -c '.archMap, [.syscalls[] | select(.includes or .excludes)]' "$flat" | paste -sd' ')"
