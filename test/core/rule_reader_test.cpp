@@ -3,6 +3,7 @@
 #include <string>
 
 #include "read_expect.hpp"
+#include "support/support.hpp"
 
 using namespace scc;
 using scc::test::dump;
@@ -12,9 +13,7 @@ using scc::test::single;
 
 namespace {
 
-std::string with_rules(const std::string& rules) {
-  return R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[)" + rules + "]}";
-}
+std::string with_rules(const std::string& rules) { return scc::test::profile_with_rules(rules); }
 
 }  // namespace
 

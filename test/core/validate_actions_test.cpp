@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "core/validate_support.hpp"
+#include "support/support.hpp"
 
 using namespace scc;
 using scc::test::require_only;
@@ -155,8 +156,8 @@ TEST_CASE("dangerous-allow: a mask missing CLONE_NEWUSER does not protect clone"
 namespace {
 // A profile that allows `syscall` under `args` and denies the rest.
 Diagnostics allow_with_args(const std::string& syscall, const std::string& args) {
-  return validate_text(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":[")" + syscall +
-                       R"("],"action":"SCMP_ACT_ALLOW","args":[)" + args + "]}]}");
+  return validate_text(scc::test::profile_with_rules(R"({"names":[")" + syscall +
+                                                     R"("],"action":"SCMP_ACT_ALLOW","args":[)" + args + "]}"));
 }
 }  // namespace
 

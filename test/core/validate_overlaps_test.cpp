@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/validate_support.hpp"
+#include "support/support.hpp"
 
 using namespace scc;
 using scc::test::require_only;
@@ -12,9 +13,7 @@ using scc::test::validate_text;
 
 namespace {
 
-std::string profile(const std::string& rules) {
-  return R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[)" + rules + "]}";
-}
+std::string profile(const std::string& rules) { return scc::test::profile_with_rules(rules); }
 
 void require_none(const Diagnostics& ds) {
   INFO(scc::test::describe_all(ds));

@@ -19,6 +19,12 @@ void skip_unless_shared();
 
 std::string read_file(const std::filesystem::path& path);
 
+// A Docker profile text, default SCMP_ACT_ERRNO, whose syscalls array holds
+// `rules` (JSON objects, comma-separated, without the brackets).
+inline std::string profile_with_rules(const std::string& rules) {
+  return R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[)" + rules + "]}";
+}
+
 // A fresh directory under $TMPDIR, removed with everything in it on destruction.
 class TempDir {
  public:
