@@ -23,6 +23,7 @@
 #include "support/support.hpp"
 
 using namespace scc;
+using scc::test::arg_condition;
 
 namespace {
 
@@ -32,15 +33,6 @@ constexpr std::uint32_t kEnosys = SECCOMP_RET_ERRNO | ENOSYS;
 constexpr std::uint32_t kKillProcess = SECCOMP_RET_KILL_PROCESS;
 constexpr std::uint32_t kX32 = 0x40000000;
 
-ArgCondition arg(std::uint64_t index, Operator op, std::uint64_t value,
-                 std::optional<std::uint64_t> two = std::nullopt) {
-  ArgCondition c;
-  c.index = index;
-  c.op = op;
-  c.value = value;
-  c.value_two = two;
-  return c;
-}
 
 // A flat OCI profile built rule by rule, with the pointers a reader would give.
 struct Builder {
@@ -193,7 +185,7 @@ TEST_CASE("names unknown to libseccomp 2.5.4 are compiled by number on every arc
 
 TEST_CASE("32-bit argument rules: GT 40 on socket cannot be passed with high bits") {
   Builder b;
-  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Gt, 40)});
+  b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Gt, 40)});
   auto f = must_compile(b.p, on({Arch::X86_64, Arch::X86}));
   const std::uint32_t sock = 41;
   CHECK(verdict(f.program, AUDIT_ARCH_X86_64, sock, {0x100000026}) == kEperm);
@@ -207,7 +199,7 @@ TEST_CASE("32-bit argument rules: GT 40 on socket cannot be passed with high bit
 
 TEST_CASE("EQ 0xffffffff on personality matches 0xffffffff and 0x1ffffffff") {
   Builder b;
-  b.rule({"personality"}, Action::Allow, {arg(0, Operator::Eq, 0xffffffff)});
+  b.rule({"personality"}, Action::Allow, {arg_condition(0, Operator::Eq, 0xffffffff)});
   auto f = must_compile(b.p, on({Arch::X86_64}));
   CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 135, {0xffffffff}) == kAllow);
   CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 135, {0x1ffffffff}) == kAllow);
@@ -217,7 +209,7 @@ TEST_CASE("EQ 0xffffffff on personality matches 0xffffffff and 0x1ffffffff") {
 
 TEST_CASE("64-bit arguments keep 64-bit comparisons") {
   Builder b;
-  b.rule({"mmap"}, Action::Allow, {arg(1, Operator::Lt, 0x100000000)});  // size_t length
+  b.rule({"mmap"}, Action::Allow, {arg_condition(1, Operator::Lt, 0x100000000)});  // size_t length
   auto f = must_compile(b.p, on({Arch::X86_64}));
   CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 9, {0, 0xffffffff}) == kAllow);
   CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 9, {0, 0x100000000}) == kEperm);
@@ -225,7 +217,7 @@ TEST_CASE("64-bit arguments keep 64-bit comparisons") {
 
 TEST_CASE("two conditions on one argument are ANDed exactly: not 38 and not 40") {
   Builder b;
-  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Ne, 38), arg(0, Operator::Ne, 40)});
+  b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Ne, 38), arg_condition(0, Operator::Ne, 40)});
   auto r = compile(b.p, on({Arch::X86_64}));
   REQUIRE(r.ok());
   CHECK(has(r.diagnostics, Code::RepeatedArgIndex, "/syscalls/0/args/1"));
@@ -240,7 +232,7 @@ TEST_CASE("two conditions on one argument are ANDed exactly: not 38 and not 40")
 TEST_CASE("conflicts: the more restrictive action wins where both match and it is reported") {
   Builder b;
   b.rule({"ioctl"}, Action::Allow);
-  b.rule({"ioctl"}, Action::Errno, {arg(1, Operator::Eq, 0x5412)}, 5);  // TIOCSTI
+  b.rule({"ioctl"}, Action::Errno, {arg_condition(1, Operator::Eq, 0x5412)}, 5);  // TIOCSTI
   auto r = compile(b.p, on({Arch::X86_64}));
   REQUIRE(r.ok());
   const auto& prog = r.value->program;
@@ -254,7 +246,7 @@ TEST_CASE("conflicts: the more restrictive action wins where both match and it i
 TEST_CASE("a rule equal to the default still overrides a less restrictive one") {
   Builder b;
   b.rule({"write"}, Action::Allow);
-  b.rule({"write"}, Action::Errno, {arg(0, Operator::Eq, 2)}, EPERM);  // equals the default
+  b.rule({"write"}, Action::Errno, {arg_condition(0, Operator::Eq, 2)}, EPERM);  // equals the default
   b.rule({"getpid"}, Action::Errno, {}, EPERM);                        // equals it, cuts nothing
   auto r = compile(b.p, on({Arch::X86_64}));
   REQUIRE(r.ok());
@@ -271,11 +263,11 @@ TEST_CASE("every rule is compiled or reported") {
   b.rule({"opne"}, Action::Allow);                                              // 1 unknown name
   b.rule({"chown32"}, Action::Allow);                                           // 2 not on x86_64
   b.rule({"getpid"}, Action::Errno, {}, EPERM);                                 // 3 = default
-  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Eq, 0x100000002)});       // 4 never (32-bit)
-  b.rule({"read"}, Action::Allow, {arg(0, Operator::Eq, 3)});                   // 5 subsumed by 0
+  b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Eq, 0x100000002)});       // 4 never (32-bit)
+  b.rule({"read"}, Action::Allow, {arg_condition(0, Operator::Eq, 3)});                   // 5 subsumed by 0
   b.rule({"kill"}, Action::KillProcess);                                        // 6 compiled
-  b.rule({"kill"}, Action::Allow, {arg(1, Operator::Eq, 0)});                   // 7 overridden by 6
-  b.rule({"dup"}, Action::Allow, {arg(7, Operator::Eq, 0)});                    // 8 bad index
+  b.rule({"kill"}, Action::Allow, {arg_condition(1, Operator::Eq, 0)});                   // 7 overridden by 6
+  b.rule({"dup"}, Action::Allow, {arg_condition(7, Operator::Eq, 0)});                    // 8 bad index
   auto r = compile(b.p, on({Arch::X86_64}));
   CHECK_FALSE(r.ok());  // the bad index is an error
   CHECK(has(r.diagnostics, Code::UnknownSyscall, "/syscalls/1/names/0"));
@@ -298,11 +290,11 @@ TEST_CASE("every rule is compiled or reported") {
 TEST_CASE("deterministic: shuffled rules and names give identical bytes") {
   Builder b;
   b.rule({"read", "write", "close", "openat", "mmap", "futex"}, Action::Allow);
-  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Lt, 38)});
-  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Gt, 40)});
-  b.rule({"personality"}, Action::Allow, {arg(0, Operator::Eq, 8)});
+  b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Lt, 38)});
+  b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Gt, 40)});
+  b.rule({"personality"}, Action::Allow, {arg_condition(0, Operator::Eq, 8)});
   b.rule({"clone3"}, Action::Errno, {}, ENOSYS);
-  b.rule({"ioctl"}, Action::Errno, {arg(1, Operator::MaskedEq, 0xffff, 0x5412)}, 1);
+  b.rule({"ioctl"}, Action::Errno, {arg_condition(1, Operator::MaskedEq, 0xffff, 0x5412)}, 1);
   auto opts = on({Arch::X86_64, Arch::X86, Arch::X32}, CompileOptions::Tree::Binary);
   const auto first = must_compile(b.p, opts);
   std::mt19937 rng(42);
@@ -320,9 +312,9 @@ TEST_CASE("deterministic: shuffled rules and names give identical bytes") {
 TEST_CASE("tree and linear bodies give identical verdicts on every number") {
   Builder b;
   b.rule({"read", "write", "close", "getpid", "mseal"}, Action::Allow);
-  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Ne, 40)});
+  b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Ne, 40)});
   b.rule({"clone3"}, Action::Errno, {}, ENOSYS);
-  b.rule({"kill"}, Action::Trap, {arg(1, Operator::Eq, 9)});
+  b.rule({"kill"}, Action::Trap, {arg_condition(1, Operator::Eq, 9)});
   const std::vector<Arch> arches{Arch::X86_64, Arch::X86, Arch::X32};
   auto tree = must_compile(b.p, on(arches, CompileOptions::Tree::Binary));
   auto linear = must_compile(b.p, on(arches, CompileOptions::Tree::Linear));
@@ -505,8 +497,8 @@ void report(int fd, long rc) {
 CompiledFilter live_profile() {
   Builder b;
   b.rule({"write", "exit", "exit_group", "getpid", "close", "rt_sigreturn"}, Action::Allow);
-  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Gt, 40)});
-  b.rule({"personality"}, Action::Allow, {arg(0, Operator::Eq, 0xffffffff)});
+  b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Gt, 40)});
+  b.rule({"personality"}, Action::Allow, {arg_condition(0, Operator::Eq, 0xffffffff)});
   return must_compile(b.p, on({Arch::X86_64}));
 }
 
@@ -556,9 +548,9 @@ TEST_CASE("rules libseccomp 2.5.4 would silently drop are compiled (differential
   // Added to one libseccomp context in this order, the ERRNO pieces "a0 == 49
   // && (a2 & m_k) == d_k && a4 != 255" vanish (rc 0): arg_checks.hpp.
   Builder b(Action::KillProcess, std::nullopt);
-  b.rule({"delete_module"}, Action::Trap, {arg(4, Operator::Eq, 255)});
-  b.rule({"delete_module"}, Action::Trap, {arg(2, Operator::MaskedEq, 0xa066e8b7, 0x20044823)});
-  b.rule({"delete_module"}, Action::Errno, {arg(0, Operator::Eq, 49)}, 4094);
+  b.rule({"delete_module"}, Action::Trap, {arg_condition(4, Operator::Eq, 255)});
+  b.rule({"delete_module"}, Action::Trap, {arg_condition(2, Operator::MaskedEq, 0xa066e8b7, 0x20044823)});
+  b.rule({"delete_module"}, Action::Errno, {arg_condition(0, Operator::Eq, 49)}, 4094);
   for (auto tree : {CompileOptions::Tree::Linear, CompileOptions::Tree::Binary}) {
     auto f = must_compile(b.p, on({Arch::X86_64, Arch::X86}, tree));
     CHECK(verdict(f.program, AUDIT_ARCH_X86_64, 176, {49}) == (SECCOMP_RET_ERRNO | 4094));
@@ -581,8 +573,8 @@ TEST_CASE("every argument-free allowed syscall stays cacheable by the kernel") {
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     b.rule(names, Action::Allow);
-    b.rule({"socket"}, Action::Allow, {arg(0, Operator::Ne, 40)});
-    b.rule({"kill"}, Action::Allow, {arg(1, Operator::Eq, 0)});
+    b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Ne, 40)});
+    b.rule({"kill"}, Action::Allow, {arg_condition(1, Operator::Eq, 0)});
     for (auto tree : {CompileOptions::Tree::Linear, CompileOptions::Tree::Binary}) {
       auto f = must_compile(b.p, on(arches, tree));
       for (const auto& report : bpf::cache_report(f.program, f.arches)) {
@@ -597,7 +589,7 @@ TEST_CASE("every argument-free allowed syscall stays cacheable by the kernel") {
 TEST_CASE("golden: the exact program for a two-rule profile on x86_64") {
   Builder b;
   b.rule({"read"}, Action::Allow);
-  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Gt, 40)});
+  b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Gt, 40)});
   auto f = must_compile(b.p, on({Arch::X86_64}, CompileOptions::Tree::Linear));
   const std::vector<sock_filter> expected{
       {0x20, 0, 0, 0x4},                // ld [4]                      arch
@@ -631,7 +623,7 @@ TEST_CASE("golden: the exact program for a two-rule profile on x86_64") {
 TEST_CASE("argument checks past the instruction limit are rule-too-complex in both program shapes") {
   Builder b;
   b.rule({"read"}, Action::Allow);
-  b.rule({"socket"}, Action::Allow, {arg(0, Operator::Gt, 40), arg(1, Operator::Eq, 1)});
+  b.rule({"socket"}, Action::Allow, {arg_condition(0, Operator::Gt, 40), arg_condition(1, Operator::Eq, 1)});
   for (auto tree : {CompileOptions::Tree::Linear, CompileOptions::Tree::Binary}) {
     CompileOptions o = on({Arch::X86_64}, tree);
     o.max_argument_instructions = 3;

@@ -7,8 +7,10 @@
 #include <cerrno>
 
 #include "scc/profile_semantics.hpp"
+#include "support/support.hpp"
 
 using namespace scc;
+using scc::test::arg_condition;
 
 namespace {
 
@@ -17,15 +19,6 @@ constexpr std::uint32_t kEperm = SECCOMP_RET_ERRNO | EPERM;
 constexpr std::uint32_t kEnosys = SECCOMP_RET_ERRNO | ENOSYS;
 constexpr std::uint32_t kX32 = 0x40000000;
 
-ArgCondition arg(std::uint64_t index, Operator op, std::uint64_t value,
-                 std::optional<std::uint64_t> two = std::nullopt) {
-  ArgCondition c;
-  c.index = index;
-  c.op = op;
-  c.value = value;
-  c.value_two = two;
-  return c;
-}
 
 Profile profile(Action def, std::optional<std::uint64_t> def_errno = std::nullopt) {
   Profile p;
@@ -136,8 +129,8 @@ TEST_CASE("decide: arches not targeted get the bad-arch action and i386 102 is s
 
 TEST_CASE("decide: a 32-bit argument compares its low half and a 64-bit one all of it") {
   Profile p = profile(Action::Allow);
-  add_rule(p, {"personality"}, Action::Errno, {arg(0, Operator::Eq, 8)}, EPERM);   // unsigned int
-  add_rule(p, {"clone"}, Action::Errno, {arg(0, Operator::Eq, 0x10000000)}, EPERM);  // unsigned long
+  add_rule(p, {"personality"}, Action::Errno, {arg_condition(0, Operator::Eq, 8)}, EPERM);   // unsigned int
+  add_rule(p, {"clone"}, Action::Errno, {arg_condition(0, Operator::Eq, 0x10000000)}, EPERM);  // unsigned long
   const auto o = targets({Arch::X86_64});
   CHECK(decide(p, o, call(AUDIT_ARCH_X86_64, 135, {8})).ret == kEperm);
   CHECK(decide(p, o, call(AUDIT_ARCH_X86_64, 135, {0x100000008})).ret == kEperm);
@@ -148,7 +141,7 @@ TEST_CASE("decide: a 32-bit argument compares its low half and a 64-bit one all 
 
 TEST_CASE("decide: a value above 32 bits never equals a 32-bit argument's view") {
   Profile p = profile(Action::Errno, EPERM);
-  add_rule(p, {"personality"}, Action::Allow, {arg(0, Operator::Eq, 0xffffffffffffffff)});
+  add_rule(p, {"personality"}, Action::Allow, {arg_condition(0, Operator::Eq, 0xffffffffffffffff)});
   const auto o = targets({Arch::X86_64});
   CHECK(decide(p, o, call(AUDIT_ARCH_X86_64, 135, {0xffffffffffffffff})).ret == kEperm);
   CHECK(decide(p, o, call(AUDIT_ARCH_X86_64, 135, {0xffffffff})).ret == kEperm);
@@ -157,7 +150,7 @@ TEST_CASE("decide: a value above 32 bits never equals a 32-bit argument's view")
 TEST_CASE("decide: conditions are ANDed (on one argument too) and MASKED_EQ is (arg & value) == valueTwo") {
   Profile p = profile(Action::Errno, EPERM);
   add_rule(p, {"socket"}, Action::Allow,
-           {arg(0, Operator::Ne, 38), arg(0, Operator::Ne, 40), arg(1, Operator::MaskedEq, 0xf, 1)});
+           {arg_condition(0, Operator::Ne, 38), arg_condition(0, Operator::Ne, 40), arg_condition(1, Operator::MaskedEq, 0xf, 1)});
   const auto o = targets({Arch::Aarch64});
   CHECK(decide(p, o, call(AUDIT_ARCH_AARCH64, 198, {2, 1})).ret == kAllow);
   CHECK(decide(p, o, call(AUDIT_ARCH_AARCH64, 198, {2, 0x801})).ret == kAllow);
@@ -166,14 +159,14 @@ TEST_CASE("decide: conditions are ANDed (on one argument too) and MASKED_EQ is (
   CHECK(decide(p, o, call(AUDIT_ARCH_AARCH64, 198, {2, 2})).ret == kEperm);
   // MASKED_EQ without valueTwo compares with 0.
   Profile q = profile(Action::Allow);
-  add_rule(q, {"socket"}, Action::Errno, {arg(2, Operator::MaskedEq, 0xff)}, 13);
+  add_rule(q, {"socket"}, Action::Errno, {arg_condition(2, Operator::MaskedEq, 0xff)}, 13);
   CHECK(decide(q, o, call(AUDIT_ARCH_AARCH64, 198, {0, 0, 0x100})).ret == (SECCOMP_RET_ERRNO | 13));
   CHECK(decide(q, o, call(AUDIT_ARCH_AARCH64, 198, {0, 0, 0x101})).ret == kAllow);
 }
 
 TEST_CASE("decide: ordered comparisons are unsigned") {
   Profile p = profile(Action::Errno, EPERM);
-  add_rule(p, {"mmap"}, Action::Allow, {arg(2, Operator::Lt, 0x8000000000000000)});
+  add_rule(p, {"mmap"}, Action::Allow, {arg_condition(2, Operator::Lt, 0x8000000000000000)});
   const auto o = targets({Arch::X86_64});
   CHECK(decide(p, o, call(AUDIT_ARCH_X86_64, 9, {0, 0, 0x7fffffffffffffff})).ret == kAllow);
   CHECK(decide(p, o, call(AUDIT_ARCH_X86_64, 9, {0, 0, 0x8000000000000000})).ret == kEperm);
@@ -183,12 +176,12 @@ TEST_CASE("decide: ordered comparisons are unsigned") {
 TEST_CASE("decide: the most restrictive matching rule wins and the first of equals is named") {
   Profile p = profile(Action::Allow);
   add_rule(p, {"socket"}, Action::Log);
-  add_rule(p, {"socket"}, Action::Errno, {arg(0, Operator::Eq, 16)}, 13);
-  add_rule(p, {"socket"}, Action::Errno, {arg(0, Operator::Eq, 16)}, 1);
-  add_rule(p, {"socket"}, Action::Errno, {arg(0, Operator::Eq, 16)}, 1);
-  add_rule(p, {"socket"}, Action::Trap, {arg(1, Operator::Eq, 3)});
-  add_rule(p, {"socket"}, Action::KillProcess, {arg(2, Operator::Eq, 7)});
-  add_rule(p, {"socket"}, Action::Kill, {arg(2, Operator::Ge, 6)});
+  add_rule(p, {"socket"}, Action::Errno, {arg_condition(0, Operator::Eq, 16)}, 13);
+  add_rule(p, {"socket"}, Action::Errno, {arg_condition(0, Operator::Eq, 16)}, 1);
+  add_rule(p, {"socket"}, Action::Errno, {arg_condition(0, Operator::Eq, 16)}, 1);
+  add_rule(p, {"socket"}, Action::Trap, {arg_condition(1, Operator::Eq, 3)});
+  add_rule(p, {"socket"}, Action::KillProcess, {arg_condition(2, Operator::Eq, 7)});
+  add_rule(p, {"socket"}, Action::Kill, {arg_condition(2, Operator::Ge, 6)});
   const auto o = targets({Arch::X86_64});
   Verdict v = decide(p, o, call(AUDIT_ARCH_X86_64, 41, {2}));
   CHECK(v.ret == SECCOMP_RET_LOG);

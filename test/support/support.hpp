@@ -2,9 +2,13 @@
 // loudly when an input is absent, temporary directories, running the CLI.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "scc/profile.hpp"
 
 namespace scc::test {
 
@@ -23,6 +27,18 @@ std::string read_file(const std::filesystem::path& path);
 // `rules` (JSON objects, comma-separated, without the brackets).
 inline std::string profile_with_rules(const std::string& rules) {
   return R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[)" + rules + "]}";
+}
+
+// One argument condition for profiles built in code: `value` is the mask and
+// `two` the datum for MaskedEq, as in the profile formats.
+inline ArgCondition arg_condition(std::uint64_t index, Operator op, std::uint64_t value,
+                                  std::optional<std::uint64_t> two = std::nullopt) {
+  ArgCondition c;
+  c.index = index;
+  c.op = op;
+  c.value = value;
+  c.value_two = two;
+  return c;
 }
 
 // A fresh directory under $TMPDIR, removed with everything in it on destruction.
