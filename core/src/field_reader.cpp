@@ -23,7 +23,8 @@ std::string dialect_list(unsigned dialects) {
 }
 
 void report_key(const std::string& key, const std::string& pointer,
-                std::span<const FieldSpec> fields, Dialect dialect, FieldContext& ctx) {
+                std::span<const FieldSpec> fields, Dialect dialect, FieldContext& ctx,
+                Severity unknown) {
   for (const FieldSpec& f : fields) {
     if (f.name != key) continue;
     Diagnostic d;
@@ -50,19 +51,26 @@ void report_key(const std::string& key, const std::string& pointer,
   for (const FieldSpec& f : fields)
     if (f.dialects & dialect_bit(dialect)) allowed.push_back(f.name);
   const std::string near = nearest_name(key, allowed);
-  ctx.diagnostics.warning(Code::UnknownField, pointer, "unknown field \"" + key + "\" is ignored",
-                          near.empty() ? "" : "did you mean \"" + near + "\"?");
+  Diagnostic d;
+  d.severity = unknown;
+  d.code = Code::UnknownField;
+  d.pointer = pointer;
+  d.message = unknown == Severity::Error
+                  ? "unknown field \"" + key + "\" in a rule: a runtime ignores it, which may drop a condition"
+                  : "unknown field \"" + key + "\" is ignored";
+  if (!near.empty()) d.hint = "did you mean \"" + near + "\"?";
+  ctx.diagnostics.add(std::move(d));
 }
 
 }  // namespace
 
 void check_fields(const Json& object, const std::string& pointer, std::span<const FieldSpec> fields,
-                  Dialect dialect, FieldContext& ctx) {
+                  Dialect dialect, FieldContext& ctx, Severity unknown) {
   for (const auto& item : object.items()) {
     bool allowed = false;
     for (const FieldSpec& f : fields)
       if (f.name == item.key() && (f.dialects & dialect_bit(dialect))) allowed = true;
-    if (!allowed) report_key(item.key(), join_pointer(pointer, item.key()), fields, dialect, ctx);
+    if (!allowed) report_key(item.key(), join_pointer(pointer, item.key()), fields, dialect, ctx, unknown);
   }
 }
 

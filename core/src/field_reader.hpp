@@ -43,9 +43,13 @@ constexpr unsigned kInAll = kInDocker | kInCommon | kInOci | kInSpo;
 // Report every key of `object` that `fields` does not allow in `dialect`:
 // an exact key of another dialect -> dialect-mismatch; a key equal to a known
 // one but for case -> unknown-field error (Go would read it); anything else ->
-// unknown-field warning with the nearest known key as hint.
+// unknown-field with the nearest known key as hint, of severity `unknown`: a
+// warning where an ignored key changes nothing enforced (profile top level,
+// archMap), an error inside a rule, its args and its includes/excludes, where
+// a typo ("arg" for "args") silently drops a condition and broadens an allow.
 void check_fields(const nlohmann::ordered_json& object, const std::string& pointer,
-                  std::span<const FieldSpec> fields, Dialect dialect, FieldContext& ctx);
+                  std::span<const FieldSpec> fields, Dialect dialect, FieldContext& ctx,
+                  Severity unknown = Severity::Warning);
 
 // The member `key`, or nullptr when absent or null: Go's encoding/json leaves
 // a field unset for null, so null reads as absent everywhere.

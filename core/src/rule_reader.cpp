@@ -97,7 +97,7 @@ std::optional<ArgCondition> read_arg(const Json& value, const std::string& point
                                      ReaderContext& ctx) {
   const Json* object = read_object(value, pointer, ctx.fields);
   if (!object) return std::nullopt;
-  check_fields(*object, pointer, kArgFields, ctx.dialect, ctx.fields);
+  check_fields(*object, pointer, kArgFields, ctx.dialect, ctx.fields, Severity::Error);
   ArgCondition arg;
   arg.pointer = pointer;
   if (const Json* index = member(*object, "index")) {
@@ -225,7 +225,7 @@ RuleFilter read_filter(const Json& rule, const char* key, const std::string& rul
   if (!value) return filter;
   const Json* object = read_object(*value, filter.pointer, ctx.fields);
   if (!object) return filter;
-  check_fields(*object, filter.pointer, kFilterFields, ctx.dialect, ctx.fields);
+  check_fields(*object, filter.pointer, kFilterFields, ctx.dialect, ctx.fields, Severity::Error);
   std::vector<std::string> cap_pointers;
   filter.caps = read_strings(*object, "caps", filter.pointer, ctx, &cap_pointers);
   check_capability_names(filter, cap_pointers, ctx);
@@ -275,7 +275,7 @@ std::optional<SyscallRule> read_rule(const Json& value, const std::string& point
                                      ReaderContext& ctx) {
   const Json* object = read_object(value, pointer, ctx.fields);
   if (!object) return std::nullopt;
-  check_fields(*object, pointer, kRuleFields, ctx.dialect, ctx.fields);
+  check_fields(*object, pointer, kRuleFields, ctx.dialect, ctx.fields, Severity::Error);
   SyscallRule rule;
   rule.pointer = pointer;
   read_names(*object, rule, ctx);

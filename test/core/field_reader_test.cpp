@@ -71,14 +71,40 @@ TEST_CASE("numbers must be exact integers in (0 - 2^64-1)") {
   CHECK(max.value->profiles[0].syscalls[0].args[0].value == 18446744073709551615ULL);
 }
 
-TEST_CASE("unknown fields are warnings with the nearest known field as hint") {
+TEST_CASE("an unknown field in a rule is an error with the nearest known field as hint") {
+  // reliability.md row 30: "arg" for "args" would drop the condition and
+  // turn a conditional allow into an unconditional one.
   auto r = read_text(with_rule(R"("names":["socket"],"action":"SCMP_ACT_ALLOW","arg":[])"));
   const Diagnostic* d = single(r, Code::UnknownField);
-  CHECK(d->severity == Severity::Warning);
+  CHECK(d->severity == Severity::Error);
   CHECK(d->pointer == "/syscalls/0/arg");
-  CHECK(d->message == R"(unknown field "arg" is ignored)");
+  CHECK(d->message == R"(unknown field "arg" in a rule: a runtime ignores it, which may drop a condition)");
   CHECK(d->hint == R"(did you mean "args"?)");
-  CHECK(r.ok());  // a warning only
+  CHECK_FALSE(r.ok());
+}
+
+TEST_CASE("unknown fields in an argument and in includes are errors too") {
+  auto arg = read_text(
+      with_rule(R"("names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"valuetwo":0,"op":"SCMP_CMP_EQ"}])"));
+  const Diagnostic* d = single(arg, Code::UnknownField);
+  CHECK(d->severity == Severity::Error);
+  CHECK(d->pointer == "/syscalls/0/args/0/valuetwo");
+  CHECK(d->hint == R"(did you mean "valueTwo"?)");
+  auto inc = read_text(with_rule(R"("names":["socket"],"action":"SCMP_ACT_ALLOW","includes":{"cap":["CAP_SYS_ADMIN"]})"));
+  d = single(inc, Code::UnknownField);
+  CHECK(d->severity == Severity::Error);
+  CHECK(d->pointer == "/syscalls/0/includes/cap");
+  CHECK(d->hint == R"(did you mean "caps"?)");
+}
+
+TEST_CASE("unknown fields at the top level stay warnings with the nearest known field as hint") {
+  auto r = read_text(R"({"defaultAction":"SCMP_ACT_ERRNO","architecture":["SCMP_ARCH_X86_64"]})");
+  const Diagnostic* d = single(r, Code::UnknownField);
+  CHECK(d->severity == Severity::Warning);
+  CHECK(d->pointer == "/architecture");
+  CHECK(d->message == R"(unknown field "architecture" is ignored)");
+  CHECK(d->hint == R"(did you mean "architectures"?)");
+  CHECK(r.ok());
 }
 
 TEST_CASE("comment is allowed on rules - as Docker allows it - and nowhere else") {
