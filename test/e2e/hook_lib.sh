@@ -96,13 +96,17 @@ hook_deploy() {
 # deploy/runc-crun/config-hooks.json, the annotation seccomp-hook.profile=PROFILE (none
 # when ""), and run.oci.hooks.stderr (crun writes its hooks' stderr there; runc puts it in
 # its own error). No linux.seccomp: the wrapper or the test adds one. ARGS: process.args.
+# The snippet's runtime timeout (5 s) suits the shipped 2 s deadline of a release build;
+# these tests run a Debug build with a 4 s deadline on a loaded machine, so the runtime's
+# timeout becomes 30 s and the hook's own deadline is what bounds it.
 hook_bundle() {
   local profile=$1 hooks spec
   shift
   e2e_oci_bundle "" "$@"
   hooks=$(hook_deploy runc-crun/config-hooks.json) || exit 1
   spec=$(jq --argjson h "$hooks" --arg p "$profile" --arg err "$E2E_BUNDLE.hooks.err" '
-      .hooks = $h.hooks | .annotations["run.oci.hooks.stderr"] = $err
+      .hooks = ($h.hooks | map_values(map(.timeout = 30)))
+      | .annotations["run.oci.hooks.stderr"] = $err
       | if $p == "" then . else .annotations["seccomp-hook.profile"] = $p end' \
     "$E2E_BUNDLE/config.json") || e2e_die "jq on $E2E_BUNDLE/config.json failed"
   printf '%s\n' "$spec" >"$E2E_BUNDLE/config.json"
