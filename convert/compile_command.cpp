@@ -11,6 +11,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "commands.hpp"
@@ -59,13 +60,13 @@ std::vector<Arch> target_arch_list(const std::vector<Arch>& given, const LoadedP
 // the same place): the compiler repeats some checks (unknown names, errno
 // ranges) for callers that skip the validator.
 Diagnostics not_reported(const Diagnostics& compiled, const Diagnostics& validated) {
+  // A set, not a scan per diagnostic: a profile at the limits has tens of
+  // thousands of each (one per name).
+  std::set<std::pair<Code, std::string_view>> seen;
+  for (const Diagnostic& v : validated) seen.emplace(v.code, v.pointer);
   Diagnostics out;
-  for (const Diagnostic& d : compiled) {
-    const bool seen = std::any_of(validated.begin(), validated.end(), [&](const Diagnostic& v) {
-      return v.code == d.code && v.pointer == d.pointer;
-    });
-    if (!seen) out.add(d);
-  }
+  for (const Diagnostic& d : compiled)
+    if (!seen.contains({d.code, d.pointer})) out.add(d);
   return out;
 }
 

@@ -1,20 +1,26 @@
 #include "report.hpp"
 
+#include <string>
+
 namespace scc::convert {
 
 std::string display_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
 
 void print_diagnostics(std::ostream& out, const std::string& file, const Diagnostics& diagnostics) {
+  // Built in memory and written once: std::cerr flushes after every insertion,
+  // which costs a write() per fragment when a profile yields thousands of lines.
+  std::string text;
   for (const Diagnostic& d : diagnostics) {
-    out << file;
+    text += file;
     if (!d.pointer.empty())
-      out << ": " << d.pointer;
+      text += ": " + d.pointer;
     else if (d.line != 0)
-      out << ':' << d.line << ':' << d.column;
-    out << ": " << to_string(d.severity) << ": " << d.message;
-    if (!d.hint.empty()) out << " (" << d.hint << ')';
-    out << " [" << diagnostic_code_name(d.code) << "]\n";
+      text += ':' + std::to_string(d.line) + ':' + std::to_string(d.column);
+    text += ": " + std::string(to_string(d.severity)) + ": " + d.message;
+    if (!d.hint.empty()) text += " (" + d.hint + ')';
+    text += " [" + std::string(diagnostic_code_name(d.code)) + "]\n";
   }
+  out << text << std::flush;
 }
 
 nlohmann::ordered_json diagnostics_json(const std::string& file, const Diagnostics& diagnostics) {

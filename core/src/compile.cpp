@@ -447,6 +447,19 @@ std::optional<bpf::Program> build_tree_program(std::span<const plan::InputRule> 
 // neither compiled nor mentioned by a diagnostic.
 void account_rules(const Profile& p, std::span<const plan::InputRule> rules,
                    const plan::Context& ctx, Diagnostics& diags) {
+  // The pointers diagnostics name so far, sorted: a rule is mentioned when
+  // its own pointer or one below it ("<rule>/...") is there. Two binary
+  // searches per rule, not a scan (a profile at the limits has tens of
+  // thousands of both).
+  std::vector<std::string> named;
+  for (const Diagnostic& d : diags) named.push_back(d.pointer);
+  std::sort(named.begin(), named.end());
+  auto mentions = [&](const std::string& ptr) {
+    if (std::binary_search(named.begin(), named.end(), ptr)) return true;
+    const std::string below = ptr + "/";
+    auto it = std::lower_bound(named.begin(), named.end(), below);
+    return it != named.end() && it->compare(0, below.size(), below) == 0;
+  };
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (ctx.compiled[i]) continue;
     const std::string& ptr = p.syscalls[i].pointer;
@@ -456,11 +469,7 @@ void account_rules(const Profile& p, std::span<const plan::InputRule> rules,
                  "for the same syscall follows it; it changes nothing and is not compiled");
       continue;
     }
-    bool mentioned = std::any_of(diags.begin(), diags.end(), [&](const Diagnostic& d) {
-      return d.pointer.compare(0, ptr.size(), ptr) == 0 &&
-             (d.pointer.size() == ptr.size() || d.pointer[ptr.size()] == '/');
-    });
-    if (!mentioned)
+    if (!mentions(ptr))
       diags.note(Code::RuleNeverMatches, ptr, "this rule matches no syscall on the target arches");
   }
 }
