@@ -17,8 +17,8 @@ namespace scc {
 struct ReadLimits {
   std::size_t max_bytes = 4 * 1024 * 1024;  // 4 MiB
   std::size_t max_depth = 64;               // nesting of arrays and objects
-  std::size_t max_rules = 4096;             // entries of syscalls[]
-  std::size_t max_names = 65536;            // names over all rules
+  std::size_t max_rules = 1024;             // entries of syscalls[]
+  std::size_t max_names = 16384;            // names over all rules
   std::size_t max_name_length = 64;         // bytes of one syscall name
   std::size_t max_values = 524288;          // JSON/YAML values (scalars and containers)
 };
