@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(cmake g++ pkg-config libseccomp-dev nlohmann-json3-dev libcap-dev libcli11-dev
   doctest-dev libyaml-cpp-dev runc crun podman busybox-static strace jq python3-jsonschema python3-yaml
-  python3 gcc libc6-dev clang valgrind dpkg-dev file man-db)
+  python3 gcc libc6-dev clang libclang-rt-14-dev valgrind dpkg-dev file man-db)
 # docker.io without its recommends (no cgroupfs-mount, git, ...): the tests start their own
 # dockerd with its own data and socket.
 PACKAGES_NO_RECOMMENDS=(docker.io)
