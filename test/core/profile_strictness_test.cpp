@@ -143,7 +143,7 @@ TEST_CASE("strictness: a profile looser than runtime-default on one socket famil
         Strictness::AtLeastAsStrict);
 }
 
-TEST_CASE("strictness order: another errno, ENOSYS included, is not looser, a weaker action is") {
+TEST_CASE("strictness order: another errno - ENOSYS included - is not looser and a weaker action is") {
   const std::string head = R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
     "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}, {"names": ["mkdir"], )";
   const Profile eperm = parse(head + R"("action": "SCMP_ACT_ERRNO", "errnoRet": 1}]})");
@@ -166,7 +166,7 @@ TEST_CASE("strictness order: another errno, ENOSYS included, is not looser, a we
   CHECK(l.looser.front().baseline == (SECCOMP_RET_ERRNO | 1));
 }
 
-TEST_CASE("strictness: arches, unknown numbers, no default action and SPEC_ALLOW") {
+TEST_CASE("strictness: arches and unknown numbers and no default action and SPEC_ALLOW") {
   const Profile base = parse(R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
     "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]})");
   // x86 (i386) calls: the baseline kills them as a foreign arch.
