@@ -336,10 +336,19 @@ kill_container_recorder() {
     '{createRuntime: [{path: $h, args: ["seccomp-hook", "--config", $c, "record"], timeout: 10}]}')
   hook_edit_bundle --argjson h "$hooks" '.hooks = $h | .annotations["seccomp-hook.record"] = "probe"'
   # One whole recording first, timed from the recorder's attach to the file.
-  id=scce-$$-rec-0
-  e2e_defer "runc --root $E2E_TMP/state-runc delete -f $id"
-  runc --root "$E2E_TMP/state-runc" run --bundle "$E2E_BUNDLE" "$id" </dev/null >/dev/null 2>"$E2E_TMP/last.err" &
-  recorder_of "$id" || e2e_die "no recorder for $id: $(cat "$E2E_TMP/last.err" "$E2E_TMP/record.log")"
+  # The workload is short: the container may be gone before its TracerPid is read, so the
+  # timed run is tried up to 5 times (a recorder that never attaches fails every try).
+  local try
+  for ((try = 0; try < 5; try++)); do
+    id=scce-$$-rec-0-$try
+    e2e_defer "runc --root $E2E_TMP/state-runc delete -f $id"
+    runc --root "$E2E_TMP/state-runc" run --bundle "$E2E_BUNDLE" "$id" </dev/null >/dev/null 2>"$E2E_TMP/last.err" &
+    recorder_of "$id" && break
+    wait $! || true
+    runc --root "$E2E_TMP/state-runc" delete -f "$id" >/dev/null 2>&1
+    rm -f "$rec/probe.json"
+  done
+  [ "$try" -lt 5 ] || e2e_die "no recorder found in 5 runs: $(cat "$E2E_TMP/last.err" "$E2E_TMP/record.log")"
   s=$(date +%s%6N)
   wait $! || e2e_die "the recorded container failed: $(cat "$E2E_TMP/last.err")"
   local w=""

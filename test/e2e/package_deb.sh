@@ -110,8 +110,8 @@ mkdir -p "$E2E_TMP/node"
 E2E_OUT=$(env PATH=/usr/bin:/bin /usr/libexec/seccomp-hook/install-profiles.sh --root "$E2E_TMP/node" 2>&1) &&
   E2E_RC=0 || E2E_RC=$?
 e2e_expect "the installed install-profiles.sh with its defaults: exit 0" 0 "$E2E_RC"
-e2e_expect "... installs every installed profile, flattened" \
-  "$(cd /usr/share/seccomp-hook/profiles && for p in *.json; do echo "$p $(/usr/bin/seccomp-convert resolve "$p" 2>/dev/null | sha256sum)"; done)" \
+e2e_expect "... installs every installed profile, flattened and width-exact" \
+  "$(cd /usr/share/seccomp-hook/profiles && for p in *.json; do echo "$p $(/usr/bin/seccomp-convert resolve --width-exact "$p" 2>/dev/null | sha256sum)"; done)" \
   "$(cd "$E2E_TMP/node/var/lib/kubelet/seccomp/seccomp-hook" && for p in *.json; do echo "$p $(sha256sum <"$p")"; done)"
 
 # --- a hooked runc container from the installed paths --------------------------------------------
