@@ -385,7 +385,7 @@ kill_container_recorder() {
       e2e_log "run $i: probe.json is not a whole recording ($(wc -c <"$rec/probe.json") bytes)"
     fi
     # Besides the recording: the lock files (one per container) and hidden temporary files.
-    if grep -q -v -E '^probe\.json$|^\.scce-[0-9]+-rec-[0-9]+(-next)?\.recording$|^\.probe\.json\.tmp-[0-9a-zA-Z-]+$' <<<"$(names_in "$rec")"; then
+    if grep -q -v -E '^probe\.json$|^\.scce-[0-9]+-rec-[0-9]+(-[0-9]+)?(-next)?\.recording$|^\.probe\.json\.tmp-[0-9a-zA-Z-]+$' <<<"$(names_in "$rec")"; then
       torn=$((torn + 1))
       e2e_log "run $i: unexpected files in recordDir: $(names_in "$rec" | grep -v '\.recording$' | tr '\n' ' ')"
     fi
