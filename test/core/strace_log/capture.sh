@@ -27,3 +27,6 @@ strace -n -o unknown_nr_n.log "$PROBE" 1000 >/dev/null
 # 32-bit calls through int 0x80 (i386 getpid 20, _llseek 140): markers only with quiet=none
 strace -f -e quiet=none -o int80_markers.log "$PROBE" int80 140 >/dev/null
 strace -f -o int80_no_markers.log "$PROBE" int80 140 >/dev/null
+# The logs name the directory they were captured in: replace it with a fixed path so no
+# path of the capturing machine is committed.
+sed -i "s#$PWD#/src/strace_log#g" ./*.log ff.*
