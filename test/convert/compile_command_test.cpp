@@ -25,17 +25,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // A flat x86_64 profile whose program is small enough to read.
-constexpr const char* kTiny = R"({
-  "defaultAction": "SCMP_ACT_ERRNO",
-  "defaultErrnoRet": 1,
-  "architectures": ["SCMP_ARCH_X86_64"],
-  "syscalls": [
-    {"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
-    {"names": ["socket"], "action": "SCMP_ACT_ALLOW",
-     "args": [{"index": 0, "value": 40, "op": "SCMP_CMP_NE"}]}
-  ]
-}
-)";
+constexpr const char* kTiny = scc::test::kTinyProfile;
 
 // The program the library compiles for kTiny on x86_64.
 scc::CompiledFilter tiny_in_process() {

@@ -15,17 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kProfile = R"({
-  "defaultAction": "SCMP_ACT_ERRNO",
-  "defaultErrnoRet": 1,
-  "architectures": ["SCMP_ARCH_X86_64"],
-  "syscalls": [
-    {"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
-    {"names": ["socket"], "action": "SCMP_ACT_ALLOW",
-     "args": [{"index": 0, "value": 40, "op": "SCMP_CMP_NE"}]}
-  ]
-}
-)";
+constexpr const char* kProfile = scc::test::kTinyProfile;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;

@@ -71,4 +71,18 @@ RunResult run_hook(const std::vector<std::string>& args, const std::string& inpu
 // The config.json `runc spec` writes (skips the test when runc is absent).
 std::string runc_spec_config();
 
+// A flat x86_64 profile whose program is small enough to read: read and write
+// allowed, socket allowed unless the family is 40, everything else EPERM.
+inline constexpr const char* kTinyProfile = R"({
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "defaultErrnoRet": 1,
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [
+    {"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
+    {"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 0, "value": 40, "op": "SCMP_CMP_NE"}]}
+  ]
+}
+)";
+
 }  // namespace scc::test
