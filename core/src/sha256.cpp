@@ -1,72 +1,108 @@
-// SHA-256 as FIPS 180-4 section 6.2 describes it, written for clarity.
+// SHA-256 as FIPS 180-4 section 6.2 describes it. The block compression is
+// the portable one written for clarity below, or on x86_64 CPUs with the SHA
+// extensions the one in sha256_sha_ni.cpp, chosen once (sha256_compress.hpp).
 #include "scc/sha256.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <bit>
+#include <cstring>
+
+#include "sha256_compress.hpp"
 
 namespace scc {
 namespace {
 
-constexpr std::array<std::uint32_t, 64> kRound{
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2};
-
-constexpr std::array<std::uint32_t, 8> kInitial{0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-                                                0xa54ff53a, 0x510e527f, 0x9b05688c,
-                                                0x1f83d9ab, 0x5be0cd19};
+constexpr Sha256State kInitial{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
 std::uint32_t load_be32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
          (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
 }
 
+// The implementation in use; nullptr until the first use chooses one.
+std::atomic<Sha256CompressFn> g_compress{nullptr};
+
+Sha256CompressFn cpu_choice() {
+#if defined(__x86_64__)
+  if (sha256_sha_ni_available()) return sha256_compress_sha_ni;
+#endif
+  return sha256_compress_portable;
+}
+
 }  // namespace
+
+void sha256_compress_portable(Sha256State& state, const std::uint8_t* data, std::size_t blocks) {
+  for (; blocks > 0; --blocks, data += 64) {
+    std::array<std::uint32_t, 64> w{};
+    for (std::size_t i = 0; i < 16; ++i) w[i] = load_be32(data + 4 * i);
+    for (std::size_t i = 16; i < 64; ++i) {
+      std::uint32_t s0 = std::rotr(w[i - 15], 7) ^ std::rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      std::uint32_t s1 = std::rotr(w[i - 2], 17) ^ std::rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    auto [a, b, c, d, e, f, g, h] = state;
+    for (std::size_t i = 0; i < 64; ++i) {
+      std::uint32_t t1 = h + (std::rotr(e, 6) ^ std::rotr(e, 11) ^ std::rotr(e, 25)) +
+                         ((e & f) ^ (~e & g)) + kSha256Round[i] + w[i];
+      std::uint32_t t2 =
+          (std::rotr(a, 2) ^ std::rotr(a, 13) ^ std::rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    Sha256State add{a, b, c, d, e, f, g, h};
+    for (std::size_t i = 0; i < 8; ++i) state[i] += add[i];
+  }
+}
+
+Sha256CompressFn sha256_compress_active() {
+  Sha256CompressFn fn = g_compress.load(std::memory_order_relaxed);
+  if (fn == nullptr) {
+    fn = cpu_choice();
+    g_compress.store(fn, std::memory_order_relaxed);
+  }
+  return fn;
+}
+
+void sha256_use_compress_for_testing(Sha256CompressFn fn) {
+  g_compress.store(fn != nullptr ? fn : cpu_choice(), std::memory_order_relaxed);
+}
 
 Sha256::Sha256() : state_(kInitial) {}
 
-void Sha256::compress(const std::uint8_t* block) {
-  std::array<std::uint32_t, 64> w{};
-  for (std::size_t i = 0; i < 16; ++i) w[i] = load_be32(block + 4 * i);
-  for (std::size_t i = 16; i < 64; ++i) {
-    std::uint32_t s0 = std::rotr(w[i - 15], 7) ^ std::rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    std::uint32_t s1 = std::rotr(w[i - 2], 17) ^ std::rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  auto [a, b, c, d, e, f, g, h] = state_;
-  for (std::size_t i = 0; i < 64; ++i) {
-    std::uint32_t t1 = h + (std::rotr(e, 6) ^ std::rotr(e, 11) ^ std::rotr(e, 25)) +
-                       ((e & f) ^ (~e & g)) + kRound[i] + w[i];
-    std::uint32_t t2 =
-        (std::rotr(a, 2) ^ std::rotr(a, 13) ^ std::rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  std::array<std::uint32_t, 8> add{a, b, c, d, e, f, g, h};
-  for (std::size_t i = 0; i < 8; ++i) state_[i] += add[i];
-}
+void Sha256::compress(const std::uint8_t* block) { sha256_compress_active()(state_, block, 1); }
 
 Sha256& Sha256::update(std::span<const std::uint8_t> bytes) {
   total_bytes_ += bytes.size();
-  for (std::uint8_t byte : bytes) {
-    buffer_[buffered_++] = byte;
-    if (buffered_ == buffer_.size()) {
-      compress(buffer_.data());
-      buffered_ = 0;
-    }
+  if (bytes.empty()) return *this;  // (memcpy must not see the null data of an empty span)
+  const std::uint8_t* data = bytes.data();
+  std::size_t left = bytes.size();
+  if (buffered_ > 0) {
+    const std::size_t take = std::min(left, buffer_.size() - buffered_);
+    std::memcpy(buffer_.data() + buffered_, data, take);
+    buffered_ += take;
+    data += take;
+    left -= take;
+    if (buffered_ < buffer_.size()) return *this;
+    compress(buffer_.data());
+    buffered_ = 0;
   }
+  // Whole blocks straight from the input, in one call.
+  const std::size_t blocks = left / buffer_.size();
+  if (blocks > 0) {
+    sha256_compress_active()(state_, data, blocks);
+    data += blocks * buffer_.size();
+    left -= blocks * buffer_.size();
+  }
+  if (left > 0) std::memcpy(buffer_.data(), data, left);
+  buffered_ = left;
   return *this;
 }
 
