@@ -18,6 +18,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+constexpr std::string_view kSeccompPointer = "/linux/seccomp";
+
 // Integer literals nlohmann could only keep as a double: a rewrite would
 // print them differently, so the config is refused rather than changed.
 void check_lossy_numbers(const StrictJson& json, Diagnostics& diagnostics) {
@@ -84,16 +86,26 @@ Result<ContainerConfig> parse_container_config(std::string_view text, SeccompRea
   Result<ContainerConfig> result;
   ReadLimits limits;
   limits.max_bytes = kMaxConfigBytes;
-  Result<StrictJson> json = parse_strict_json(text, limits);
+  // ShapeOnly reads no profile, whose warnings need positions; its own
+  // diagnostics, if any, get theirs from a second scan below.
+  StrictJsonOptions options;
+  options.positions = reading == SeccompReading::Profile;
+  options.capture = std::string(kSeccompPointer);
+  options.elide = reading == SeccompReading::ShapeOnly;
+  Result<StrictJson> json = parse_strict_json(text, limits, options);
   result.diagnostics = std::move(json.diagnostics);
   if (!json.value) return result;
   check_lossy_numbers(*json.value, result.diagnostics);
   ContainerConfig config;
   FieldContext ctx{result.diagnostics, json.value->numbers};
   read_fields(*json.value, config, ctx, reading);
-  json.value->positions.locate(result.diagnostics);
+  if (!options.positions && !result.diagnostics.empty())
+    scan_json(text, limits).positions.locate(result.diagnostics);
+  else
+    json.value->positions.locate(result.diagnostics);
   if (result.diagnostics.has_errors()) return result;
   config.root = std::move(json.value->root);
+  config.seccomp_text = std::move(json.value->captured);
   result.value = std::move(config);
   return result;
 }

@@ -158,9 +158,9 @@ std::optional<std::string> decision_cache_key(DecisionPurpose purpose, const Hoo
     e.bytes(stored.value->sha256);
   }
   e.number(purpose == DecisionPurpose::Rewrite && runtime_is_crun ? 1 : 0);
-  const Json* linux = container.root.contains("linux") ? &container.root["linux"] : nullptr;
-  const bool has_seccomp = linux != nullptr && linux->is_object() && linux->contains("seccomp");
-  e.optional(has_seccomp ? std::optional<std::string>((*linux)["seccomp"].dump()) : std::nullopt);
+  // As written: the same text is the same profile (a differently spaced one
+  // only misses the cache).
+  e.optional(container.seccomp_text);
   std::size_t crun = 0;
   for (const auto& [k, v] : container.annotations)
     if (k.starts_with(kCrunSeccompAnnotationPrefix)) ++crun;
@@ -286,12 +286,20 @@ std::optional<std::string> apply_decision(const ContainerConfig& container, std:
                                           const CachedDecision& decision) {
   Json root = container.root;
   bool changed = false;
+  // /linux/seccomp goes into the output as text, spliced in for a marker: the
+  // decision's, or, when it is kept, the config's own (root may hold an empty
+  // stand-in, parse_container_config ShapeOnly) printed as a dump of root is.
   std::string marker;
-  if (decision.seccomp == CachedDecision::Seccomp::Replace) {
+  auto mark = [&] {
     marker = random_marker();
-    if (marker.empty()) return std::nullopt;
     if (!root.contains("linux") || root["linux"].is_null()) root["linux"] = Json::object();
     root["linux"]["seccomp"] = marker;
+    return !marker.empty();
+  };
+  std::string seccomp_text;
+  if (decision.seccomp == CachedDecision::Seccomp::Replace) {
+    if (!mark()) return std::nullopt;
+    seccomp_text = decision.seccomp_json;
     changed = true;
   } else if (decision.seccomp == CachedDecision::Seccomp::Remove && root.contains("linux") &&
              root["linux"].contains("seccomp")) {
@@ -304,12 +312,16 @@ std::optional<std::string> apply_decision(const ContainerConfig& container, std:
     changed = true;
   }
   if (!changed) return std::string(config_json);
+  if (decision.seccomp == CachedDecision::Seccomp::Keep && container.seccomp_text) {
+    if (!mark()) return std::nullopt;
+    seccomp_text = Json::parse(*container.seccomp_text).dump();
+  }
   std::string out = root.dump() + "\n";
   if (marker.empty()) return out;
   const std::string quoted = "\"" + marker + "\"";
   const std::size_t at = out.find(quoted);
   if (at == std::string::npos || out.find(quoted, at + 1) != std::string::npos) return std::nullopt;
-  out.replace(at, quoted.size(), decision.seccomp_json);
+  out.replace(at, quoted.size(), seccomp_text);
   return out;
 }
 

@@ -11,7 +11,8 @@ namespace {
 
 class Scanner {
  public:
-  Scanner(std::string_view text, const ReadLimits& limits) : text_(text), limits_(limits) {}
+  Scanner(std::string_view text, const ReadLimits& limits, const ScanOptions& options)
+      : text_(text), limits_(limits), options_(options) {}
   JsonScan run();
 
  private:
@@ -39,6 +40,9 @@ class Scanner {
 
   std::string_view text_;
   const ReadLimits& limits_;
+  const ScanOptions& options_;
+  std::optional<std::size_t> span_start_;  // while the value of options_.span_of is read
+  std::size_t span_depth_ = 0;             // stack_.size() at its start
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::size_t line_start_ = 0;
@@ -49,8 +53,14 @@ class Scanner {
 
 JsonScan Scanner::run() {
   Next next = Next::Value;
-  while (next == Next::Value || next == Next::AfterValue)
+  while (next == Next::Value || next == Next::AfterValue) {
     next = next == Next::Value ? value() : after_value();
+    // Back at the depth it started at, after a value: that value has ended.
+    if (span_start_ && next == Next::AfterValue && stack_.size() == span_depth_) {
+      result_.span = TextSpan{*span_start_, pos_ - *span_start_};
+      span_start_.reset();
+    }
+  }
   return std::move(result_);
 }
 
@@ -77,7 +87,11 @@ void Scanner::skip_whitespace() {
 Scanner::Next Scanner::value() {
   skip_whitespace();
   if (++result_.values > limits_.max_values) return stop(JsonScan::Outcome::TooManyValues);
-  result_.positions.set(path_, here());
+  if (options_.positions) result_.positions.set(path_, here());
+  if (options_.span_of && !result_.span && !span_start_ && path_ == *options_.span_of) {
+    span_start_ = pos_;
+    span_depth_ = stack_.size();
+  }
   const char c = peek();
   bool ok = false;
   if (c == '{' || c == '[') return open(c == '{');
@@ -318,8 +332,8 @@ std::optional<JsonSyntaxError> json_syntax_error(std::string_view text) {
   return probe.error;
 }
 
-JsonScan scan_json(std::string_view text, const ReadLimits& limits) {
-  return Scanner(text, limits).run();
+JsonScan scan_json(std::string_view text, const ReadLimits& limits, const ScanOptions& options) {
+  return Scanner(text, limits, options).run();
 }
 
 }  // namespace scc

@@ -27,20 +27,32 @@ struct DuplicateKeyFound {
   SourcePosition second;
 };
 
+// A value's place in the text: its first byte and its length.
+struct TextSpan {
+  std::size_t offset = 0;
+  std::size_t length = 0;
+};
+
+struct ScanOptions {
+  bool positions = true;                // fill JsonScan::positions
+  std::optional<std::string> span_of;   // a JSON pointer whose value's span to record
+};
+
 struct JsonScan {
   enum class Outcome { Ok, SyntaxError, TooDeep, TooManyValues };
   Outcome outcome = Outcome::Ok;
   std::size_t stop_offset = 0;  // where a non-Ok outcome stopped the scan
   std::string stop_pointer;     // the value being read there
   std::size_t values = 0;
-  SourceMap positions;
+  SourceMap positions;                // empty unless ScanOptions::positions
+  std::optional<TextSpan> span;       // of ScanOptions::span_of (its first occurrence)
   std::vector<DuplicateKeyFound> duplicates;
   NumberLiterals numbers;
 };
 
 // Scan `text`. Stops at the first syntax error (nlohmann then words it), at
 // nesting deeper than limits.max_depth, or past limits.max_values values.
-JsonScan scan_json(std::string_view text, const ReadLimits& limits);
+JsonScan scan_json(std::string_view text, const ReadLimits& limits, const ScanOptions& options = {});
 
 struct JsonSyntaxError {
   std::string message;     // nlohmann's words, without its "[json.exception...] at line:" prefix

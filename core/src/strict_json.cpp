@@ -20,11 +20,12 @@ bool check_no_bom(std::string_view text, Diagnostics& diagnostics) {
 
 }  // namespace
 
-Result<StrictJson> parse_strict_json(std::string_view text, const ReadLimits& limits) {
+Result<StrictJson> parse_strict_json(std::string_view text, const ReadLimits& limits,
+                                     const StrictJsonOptions& options) {
   Result<StrictJson> result;
   Diagnostics& diagnostics = result.diagnostics;
   if (!check_input_text(text, limits, diagnostics) || !check_no_bom(text, diagnostics)) return result;
-  JsonScan scan = scan_json(text, limits);
+  JsonScan scan = scan_json(text, limits, ScanOptions{options.positions, options.capture});
   if (!check_json_scan(text, scan, limits, diagnostics)) return result;
   for (const DuplicateKeyFound& dup : scan.duplicates)
     error_at(diagnostics, Code::DuplicateKey, dup.pointer,
@@ -33,8 +34,26 @@ Result<StrictJson> parse_strict_json(std::string_view text, const ReadLimits& li
              dup.second);
   if (diagnostics.has_errors()) return result;
   StrictJson parsed;
+  std::string shaped;  // the text with the captured container emptied
+  std::string_view parse_text = text;
+  if (scan.span) {
+    parsed.captured = std::string(text.substr(scan.span->offset, scan.span->length));
+    const char open = parsed.captured->front();
+    if (options.elide && (open == '{' || open == '[')) {
+      shaped.reserve(text.size() - scan.span->length + 2);
+      shaped.append(text.substr(0, scan.span->offset));
+      shaped.append(open == '{' ? "{}" : "[]");
+      shaped.append(text.substr(scan.span->offset + scan.span->length));
+      parse_text = shaped;
+      // Numbers inside it are not in root either.
+      const std::string& at = *options.capture;
+      std::erase_if(scan.numbers, [&](const auto& item) {
+        return item.first.starts_with(at) && (item.first.size() == at.size() || item.first[at.size()] == '/');
+      });
+    }
+  }
   try {
-    parsed.root = Json::parse(text);
+    parsed.root = Json::parse(parse_text);
   } catch (const nlohmann::json::exception& e) {
     diagnostics.error(Code::JsonSyntax, "", e.what());
     return result;

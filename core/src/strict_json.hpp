@@ -6,6 +6,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,13 +21,24 @@ namespace scc {
 struct StrictJson {
   nlohmann::ordered_json root;
   NumberLiterals numbers;  // literal text of numbers that are not exact uint64
-  SourceMap positions;
+  SourceMap positions;     // empty unless StrictJsonOptions::positions
+  std::optional<std::string> captured;  // the text of StrictJsonOptions::capture, as written
+};
+
+struct StrictJsonOptions {
+  bool positions = true;  // fill StrictJson::positions (a map of every value: costly)
+  // A JSON pointer whose value's text is kept in StrictJson::captured. With
+  // elide, an object or array there is built as an empty one in root: the
+  // strict checks still cover its text, nlohmann builds none of its values.
+  std::optional<std::string> capture;
+  bool elide = false;
 };
 
 // Parse `text` as one JSON object. Errors (no value): too large, empty, not
 // UTF-8, a byte order mark, too deep, too many values, syntax, duplicate keys,
 // a top level that is not an object. Diagnostics carry line:column.
-Result<StrictJson> parse_strict_json(std::string_view text, const ReadLimits& limits);
+Result<StrictJson> parse_strict_json(std::string_view text, const ReadLimits& limits,
+                                     const StrictJsonOptions& options = {});
 
 // An UnknownField error for every key of `object` not in `known`, with the
 // nearest known key as hint.

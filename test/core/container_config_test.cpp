@@ -32,6 +32,45 @@ TEST_CASE("linux.seccomp is read with absolute pointers") {
   CHECK(bad.diagnostics.items().front().pointer == "/linux/seccomp/defaultAction");
 }
 
+TEST_CASE("ShapeOnly keeps linux.seccomp as written and builds none of it") {
+  const std::string text = "{\"hostname\": \"h\",\n \"linux\": {\"seccomp\": {\"defaultAction\":  \"SCMP_ACT_NOPE\",\n"
+                           "  \"syscalls\": [{\"names\": [\"read\"], \"errnoRet\": -1}]}, \"sysctl\": {}}}";
+  auto r = parse_container_config(text, SeccompReading::ShapeOnly);
+  REQUIRE(r.ok());  // the profile is not read, so its bad action is no error here
+  CHECK_FALSE(r.value->seccomp.has_value());
+  CHECK(r.value->seccomp_text ==
+        std::optional<std::string>("{\"defaultAction\":  \"SCMP_ACT_NOPE\",\n  \"syscalls\": [{\"names\": [\"read\"], \"errnoRet\": -1}]}"));
+  CHECK(r.value->root["linux"].dump() == R"({"seccomp":{},"sysctl":{}})");
+  CHECK(r.value->hostname == "h");
+  // Profile reads it and keeps the same text.
+  auto full = parse_container_config(text);
+  REQUIRE_FALSE(full.ok());
+  CHECK(full.diagnostics.items().front().pointer == "/linux/seccomp/defaultAction");
+  CHECK(full.diagnostics.items().front().line == 2);
+  CHECK(parse_container_config(R"({"linux": {}})", SeccompReading::ShapeOnly).value->seccomp_text == std::nullopt);
+}
+
+TEST_CASE("ShapeOnly checks the whole text as strictly and places its errors") {
+  // A duplicate key inside linux.seccomp, which ShapeOnly builds nothing of.
+  auto dup = parse_container_config("{\"linux\": {\"seccomp\": {\"a\": 1,\n \"a\": 2}}}", SeccompReading::ShapeOnly);
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.diagnostics.items().front().code == Code::DuplicateKey);
+  CHECK(dup.diagnostics.items().front().line == 2);
+  // A wrong shape is placed although ShapeOnly records no positions while parsing.
+  auto shape = parse_container_config("{\"linux\": {\"seccomp\": []},\n \"hostname\": 7}", SeccompReading::ShapeOnly);
+  REQUIRE_FALSE(shape.ok());
+  REQUIRE(shape.diagnostics.items().size() == 2);
+  CHECK(shape.diagnostics.items()[0].pointer == "/hostname");
+  CHECK(shape.diagnostics.items()[0].line == 2);
+  CHECK(shape.diagnostics.items()[0].column == 14);
+  CHECK(shape.diagnostics.items()[1].pointer == "/linux/seccomp");
+  CHECK(shape.diagnostics.items()[1].column == 23);
+  // An integer past 64 bits outside linux.seccomp is still refused.
+  auto lossy = parse_container_config(R"({"process": {"user": {"uid": 18446744073709551616}}})", SeccompReading::ShapeOnly);
+  REQUIRE_FALSE(lossy.ok());
+  CHECK(lossy.diagnostics.items().front().code == Code::BadNumber);
+}
+
 TEST_CASE("wrong shapes of the fields the hook uses are errors") {
   CHECK(parse_container_config(R"({"linux": []})").diagnostics.items().front().pointer == "/linux");
   CHECK(parse_container_config(R"({"process": {"env": [1]}})").diagnostics.items().front().pointer == "/process/env/0");

@@ -70,6 +70,11 @@ TEST_CASE("decision key: the same inputs give the same key - every input that de
   CHECK(f.key(with(spec, "/annotations/seccomp-hook.profile", "tight")) != base);
   CHECK(f.key(with(spec, "/annotations/run.oci.seccomp_fail_unknown_syscall", "1")) != base);
   CHECK(f.key(with(spec, "/linux/seccomp", Json::parse(kTight))) != base);
+  // linux.seccomp as written: another spacing is another key (a miss, never a wrong hit).
+  const std::string own = with(spec, "/linux/seccomp", Json::parse(kTight));
+  const std::string respaced = Json::parse(own).dump();
+  CHECK(f.key(respaced) != f.key(own));
+  CHECK(f.key(respaced) == f.key(Json::parse(own).dump()));
   Fixture other;  // another profile directory
   CHECK(other.key(spec) != base);
   f.config.policy.deny_syscalls = {"mkdir"};
@@ -201,4 +206,16 @@ TEST_CASE("a replayed rewrite is byte for byte what rewrite_config writes") {
   Result<ContainerConfig> light = parse_container_config(own, SeccompReading::ShapeOnly);
   REQUIRE(light.ok());
   CHECK(apply_decision(*light.value, own, rewrite_decision(*slow.value)) == std::optional<std::string>(own));
+  // A kept linux.seccomp that must be printed again (here: with an added
+  // annotation) comes out as from the whole document, although ShapeOnly
+  // built none of it.
+  CachedDecision kept;
+  kept.handover = "AAAA";
+  Result<ContainerConfig> whole = parse_container_config(own);
+  REQUIRE(whole.ok());
+  const auto from_whole = apply_decision(*whole.value, own, kept);
+  REQUIRE(from_whole);
+  CHECK(apply_decision(*light.value, own, kept) == from_whole);
+  CHECK(Json::parse(*from_whole)["linux"]["seccomp"] == Json::parse(kBase));
+  CHECK(Json::parse(*from_whole)["annotations"]["run.oci.seccomp_bpf_data"] == "AAAA");
 }

@@ -46,6 +46,38 @@ TEST_CASE("every value gets the line and column where it starts") {
   CHECK(scan.values == 9);
 }
 
+TEST_CASE("the span of one value is recorded - an object - an array - a scalar - or none") {
+  const std::string text = "{\"linux\": {\"seccomp\": {\"a\": [1, {\"b\": 2}]} , \"x\": \"s\\\"\"},\n \"e\": {}, \"n\": [ ]}";
+  auto span_text = [&](const std::string& pointer) -> std::string {
+    ScanOptions options;
+    options.span_of = pointer;
+    JsonScan scan = scan_json(text, {}, options);
+    REQUIRE(scan.outcome == JsonScan::Outcome::Ok);
+    if (!scan.span) return "(none)";
+    return text.substr(scan.span->offset, scan.span->length);
+  };
+  CHECK(span_text("/linux/seccomp") == R"({"a": [1, {"b": 2}]})");
+  CHECK(span_text("/linux/seccomp/a") == R"([1, {"b": 2}])");
+  CHECK(span_text("/linux/seccomp/a/1/b") == "2");
+  CHECK(span_text("/linux/x") == R"("s\"")");
+  CHECK(span_text("/e") == "{}");
+  CHECK(span_text("/n") == "[ ]");
+  CHECK(span_text("") == text);
+  CHECK(span_text("/linux/seccomp/c") == "(none)");
+  CHECK(span_text("/linu") == "(none)");
+}
+
+TEST_CASE("positions are recorded only when asked") {
+  ScanOptions options;
+  options.positions = false;
+  JsonScan scan = scan_json(R"({"a": [1, 2]})", {}, options);
+  REQUIRE(scan.outcome == JsonScan::Outcome::Ok);
+  CHECK_FALSE(scan.positions.find(""));
+  CHECK_FALSE(scan.positions.find("/a/1"));
+  CHECK(scan.values == 4);
+  CHECK(scan_json(R"({"a": [1, 2]})", {}).positions.find("/a/1")->column == 11);
+}
+
 TEST_CASE("keys with escapes are decoded before they become pointer tokens") {
   JsonScan scan = scan_json(R"({"\u0041\/x": 1, "\ud83d\ude00": 2})", {});
   REQUIRE(scan.outcome == JsonScan::Outcome::Ok);

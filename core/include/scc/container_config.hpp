@@ -22,7 +22,8 @@ namespace scc {
 inline constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 
 struct ContainerConfig {
-  nlohmann::ordered_json root;
+  nlohmann::ordered_json root;  // with ShapeOnly, /linux/seccomp is an empty object here
+  std::optional<std::string> seccomp_text;         // /linux/seccomp, its JSON text as written
   std::map<std::string, std::string> annotations;  // /annotations
   std::vector<std::string> env;                    // /process/env, "KEY=VALUE"
   std::vector<std::string> bounding_caps;          // /process/capabilities/bounding, canonical
@@ -33,7 +34,9 @@ struct ContainerConfig {
 
 // How much of /linux/seccomp parse_container_config reads: the profile (into
 // ContainerConfig::seccomp), or only that it is an object, leaving seccomp
-// unset (a decision-cache lookup keys on the JSON itself, decision_cache.hpp).
+// unset and root's copy empty (a decision-cache lookup keys on its text,
+// decision_cache.hpp). Both check the whole text as strictly; ShapeOnly builds
+// no value of /linux/seccomp.
 enum class SeccompReading { Profile, ShapeOnly };
 
 // Errors: what parse_strict_json reports; an integer that does not fit 64

@@ -2,10 +2,10 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "scc/diagnostics.hpp"
@@ -38,7 +38,7 @@ class SourceMap {
   void locate(Diagnostics& diagnostics) const;
 
  private:
-  std::map<std::string, SourcePosition> positions_;
+  std::unordered_map<std::string, SourcePosition> positions_;
 };
 
 struct ReadOptions {
