@@ -45,6 +45,43 @@ std::string mode_of(int argc, char** argv) {
   return "";
 }
 
+// The hook stages that take no option of their own: state on stdin.
+struct Stage {
+  const char* name;
+  const char* help;
+  int (*run)(const CommonOptions&, const std::string& stage);
+};
+
+constexpr Stage kStages[] = {
+    {"createRuntime", "enforce the policy on the bundle's config.json (state on stdin)",
+     [](const CommonOptions& c, const std::string& stage) { return run_create_runtime(c, stage); }},
+    {"prestart", "enforce the policy on the bundle's config.json (state on stdin)",
+     [](const CommonOptions& c, const std::string& stage) { return run_create_runtime(c, stage); }},
+    {"poststart", "attest the container's live filter (state on stdin)",
+     [](const CommonOptions& c, const std::string&) { return run_poststart(c); }},
+    {"record", "createRuntime: record the container's syscalls (annotation seccomp-hook.record)",
+     [](const CommonOptions& c, const std::string&) { return run_record(c); }},
+    {"poststop", "finish a container recording (state on stdin)",
+     [](const CommonOptions& c, const std::string&) { return run_poststop(c); }},
+};
+
+// A stage in the form runtimes and engines use, `seccomp-hook [--config FILE]
+// STAGE` and nothing else, is run without building the CLI11 parser (a tenth
+// of a warm createRuntime); any other command line goes through CLI11.
+const Stage* plain_stage(int argc, char** argv, CommonOptions& common) {
+  int at = 1;
+  if (argc == 4 && std::strcmp(argv[1], "--config") == 0 && argv[2][0] != '-') {
+    common.config = argv[2];
+    at = 3;
+  } else if (argc != 2) {
+    return nullptr;
+  }
+  for (const Stage& stage : kStages)
+    if (std::strcmp(argv[at], stage.name) == 0) return &stage;
+  common.config.reset();
+  return nullptr;
+}
+
 // The hook modes run with an empty environment: nothing in them reads one,
 // and a runtime's or engine's variables (LD_*, GCONV_PATH, ...) must not
 // steer them. The runtime wrapper keeps it for the real runtime.
@@ -56,12 +93,24 @@ void prepare_process(const std::string& mode, CommonOptions& common) {
   arm_deadline(2000);         // until the config says otherwise
 }
 
+int report_exception(const std::exception& e) {
+  std::cerr << "seccomp-hook: error: " << e.what() << "\n";
+  return kExitRefused;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   ensure_standard_fds();
   CommonOptions common;
   prepare_process(mode_of(argc, argv), common);
+  if (const Stage* stage = plain_stage(argc, argv, common)) {
+    try {
+      return stage->run(common, stage->name);
+    } catch (const std::exception& e) {
+      return report_exception(e);
+    }
+  }
   CLI::App app{"seccomp-hook: per-container seccomp profiles for OCI runtimes"};
   app.set_version_flag("--version", "seccomp-hook " SCC_VERSION);
   app.require_subcommand(1);
@@ -81,24 +130,17 @@ int main(int argc, char** argv) {
   wrapper->add_option("args", runtime.args, "the runtime's arguments, after --");
   wrapper->callback([&] { exit_code = run_runtime(common, runtime); });
 
-  for (const char* stage : {"createRuntime", "prestart"}) {
-    auto* enforce = app.add_subcommand(stage, "enforce the policy on the bundle's config.json (state on stdin)");
-    enforce->callback([&exit_code, &common, stage] { exit_code = run_create_runtime(common, stage); });
-  }
-  app.add_subcommand("poststart", "attest the container's live filter (state on stdin)")
-      ->callback([&] { exit_code = run_poststart(common); });
-  app.add_subcommand("record", "createRuntime: record the container's syscalls (annotation seccomp-hook.record)")
-      ->callback([&] { exit_code = run_record(common); });
-  app.add_subcommand("poststop", "finish a container recording (state on stdin)")
-      ->callback([&] { exit_code = run_poststop(common); });
+  for (const Stage& stage : kStages)
+    app.add_subcommand(stage.name, stage.help)->callback([&exit_code, &common, &stage] {
+      exit_code = stage.run(common, stage.name);
+    });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "seccomp-hook: error: " << e.what() << "\n";
-    return kExitRefused;
+    return report_exception(e);
   }
   return exit_code;
 }

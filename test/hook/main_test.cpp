@@ -94,6 +94,27 @@ TEST_CASE("with neither the default path is used") {
                  "config /etc/seccomp-hook/config.json: No such file or directory [input-unreadable]\n");
 }
 
+TEST_CASE("a stage runs alike in the plain form and in every form CLI11 parses") {
+  HookNode node;
+  const std::string missing = (node.tmp.path() / "missing.json").string();
+  const std::string state = R"({"ociVersion": "1.0.2", "id": "c1", "status": "creating", "pid": 1, "bundle": "/nonexistent"})";
+  const std::string refusal = "seccomp-hook: createRuntime: container c1: profile (none): refused: hook config: "
+                              "cannot open the hook config " + missing + ": No such file or directory [input-unreadable]\n";
+  // The plain form (no CLI11) and two that only CLI11 reads: the same run.
+  for (const auto& args : {std::vector<std::string>{"--config", missing, "createRuntime"},
+                           std::vector<std::string>{"--config=" + missing, "createRuntime"},
+                           std::vector<std::string>{"createRuntime", "--config", missing}}) {
+    CAPTURE(args.front());
+    RunResult r = run_hook(args, state);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == refusal);
+  }
+  // A stage with anything else after it is a usage error in both.
+  CHECK(run_hook({"--config", missing, "createRuntime", "extra"}, state).exit_code == 2);
+  CHECK(run_hook({"createRuntime", "extra"}, state).exit_code == 2);
+  CHECK(run_hook({"--config", missing, "createruntime"}, state).exit_code == 2);
+}
+
 TEST_CASE("usage errors exit 2") {
   CHECK(run_hook({}).exit_code == 2);
   CHECK(run_hook({"launch"}).exit_code == 2);
