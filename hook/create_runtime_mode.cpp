@@ -42,7 +42,7 @@ int run_create_runtime(const CommonOptions& common, const std::string& stage) {
     std::optional<CachedDecision> cached = load_decision(*config, *key, problems);
     log.warnings(problems);
     if (cached) {
-      log.warnings(cached->warnings);
+      log.replayed_warnings(cached->warnings);
       log.info(cached->log_line + std::string(kDecisionCachedSuffix));
       return kExitOk;
     }

@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <iostream>
 
 #include <nlohmann/json.hpp>
 
@@ -115,8 +114,7 @@ std::string EventLog::warning_text(const Diagnostic& d) { return "warning: " + d
 void EventLog::warnings(const Diagnostics& diagnostics) {
   std::size_t about_profile = 0;
   const Diagnostic* first = nullptr;
-  // The profile's lines go to the file in one write (one timestamp): a
-  // replayed decision logs them on every start.
+  // The profile's lines go to the file in one write (one timestamp).
   std::string batch;
   const std::string stamp = fd_ >= 0 ? timestamp() + " pid=" + std::to_string(::getpid()) + " " : "";
   for (const Diagnostic& d : diagnostics) {
@@ -131,9 +129,23 @@ void EventLog::warnings(const Diagnostics& diagnostics) {
   }
   if (!batch.empty()) write_line(fd_, batch);
   if (about_profile > 0 && (fd_ < 0 && info_on_stderr_))
-    write_line(STDERR_FILENO, prefix() + ": " + std::to_string(about_profile) + " warning" +
-                                  (about_profile > 1 ? "s" : "") + " about the profile (seccomp-convert check lists them), first: " +
-                                  one_line(warning_text(*first)) + "\n");
+    write_line(STDERR_FILENO, profile_summary(about_profile, *first) + "\n");
+}
+
+std::string EventLog::profile_summary(std::size_t count, const Diagnostic& first) const {
+  return prefix() + ": " + std::to_string(count) + " warning" + (count > 1 ? "s" : "") +
+         " about the profile (seccomp-convert check lists them), first: " + one_line(warning_text(first));
+}
+
+void EventLog::replayed_warnings(const Diagnostics& diagnostics) {
+  std::size_t count = 0;
+  const Diagnostic* first = nullptr;
+  for (const Diagnostic& d : diagnostics)
+    if (d.severity == Severity::Warning && count++ == 0) first = &d;
+  if (first == nullptr) return;
+  const std::string line = profile_summary(count, *first);
+  write_file(line);
+  if (fd_ < 0 && info_on_stderr_) write_line(STDERR_FILENO, line + "\n");
 }
 
 void EventLog::refuse(std::string_view reason, const Diagnostics& context) {

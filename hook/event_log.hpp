@@ -34,6 +34,9 @@ class EventLog {
   // Warnings: the hook's own one line each; the profile's one summary line
   // (each in full in the log file).
   void warnings(const Diagnostics& diagnostics);
+  // A replayed decision's warnings (all about its profile, each logged in full
+  // when the decision was made): the summary line alone, in the log file too.
+  void replayed_warnings(const Diagnostics& diagnostics);
   // The one refusal line. Warnings in `context` go to the log file only, so
   // stderr holds nothing but the refusal.
   void refuse(std::string_view reason, const Diagnostics& context = {});
@@ -43,6 +46,7 @@ class EventLog {
  private:
   void write_file(const std::string& line);
   static std::string warning_text(const Diagnostic& d);
+  std::string profile_summary(std::size_t count, const Diagnostic& first) const;
   void update_deadline_prefix() const;
 
   std::string mode_;

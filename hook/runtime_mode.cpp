@@ -91,7 +91,7 @@ bool rewrite_bundle(const CommonOptions& common, const RuntimeOptions& options, 
     std::optional<std::string> out = cached ? apply_decision(*light.value, *text.value, *cached) : std::nullopt;
     log.warnings(problems);
     if (out) {
-      log.warnings(cached->warnings);
+      log.replayed_warnings(cached->warnings);
       if (*out != *text.value && !write_bundle_config(bundle, *out, log)) return false;
       log.info(cached->log_line + std::string(kDecisionCachedSuffix));
       return true;

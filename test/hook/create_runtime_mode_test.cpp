@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -135,4 +137,36 @@ TEST_CASE("createRuntime refuses a missing bundle and a missing or symlinked con
   fs::remove_all(node.bundle);
   CHECK(node.enforce(node.state()).err.find(": the bundle: No such file or directory [input-unreadable]") !=
         std::string::npos);
+}
+
+TEST_CASE("a replayed decision logs its profile's warnings as one summary line") {
+  EnforceNode node;
+  node.tmp.write("profiles/warned.json", R"({"defaultAction": "SCMP_ACT_ERRNO",
+  "syscalls": [{"names": ["read", "write", "exit_group", "ptrace", "process_vm_writev"], "action": "SCMP_ACT_ALLOW"}]})");
+  node.config["defaultProfile"] = "warned";
+  node.config["log"] = (node.tmp.path() / "hook.log").string();
+  node.with_cache();
+  node.install(node.prepared());
+  const std::string prefix = "seccomp-hook: createRuntime: container c1: profile \"warned\" (default): ";
+  // The file's lines of createRuntime, without their time stamp and pid.
+  auto logged = [&] {
+    std::vector<std::string> lines;
+    std::istringstream in(read_file(node.tmp.path() / "hook.log"));
+    for (std::string line; std::getline(in, line);)
+      if (auto at = line.find(prefix); at != std::string::npos) lines.push_back(line.substr(at + prefix.size()));
+    return lines;
+  };
+  REQUIRE(node.enforce(node.state()).exit_code == 0);
+  const std::vector<std::string> first = logged();
+  REQUIRE(first.size() == 3);
+  CHECK(first[0].starts_with("warning: allowing \"ptrace\" lets a process read and write the memory of others"));
+  CHECK(first[1].starts_with("warning: allowing \"process_vm_writev\" writes the memory of other processes"));
+  CHECK(first[2].starts_with("allowed: linux.seccomp satisfies the policy (cache "));
+  RunResult again = node.enforce(node.state());
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.empty());
+  const std::vector<std::string> all = logged();
+  REQUIRE(all.size() == 5);
+  CHECK(all[3] == "2 warnings about the profile (seccomp-convert check lists them), first: " + first[0]);
+  CHECK(all[4].ends_with("; decision cached"));
 }
