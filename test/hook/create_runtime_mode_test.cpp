@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <ctime>
 #include <filesystem>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -139,6 +141,19 @@ TEST_CASE("createRuntime refuses a missing bundle and a missing or symlinked con
         std::string::npos);
 }
 
+namespace {
+
+std::string utc_day() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &utc);
+  return buf;
+}
+
+}  // namespace
+
 TEST_CASE("a replayed decision logs its profile's warnings as one summary line") {
   EnforceNode node;
   node.tmp.write("profiles/warned.json", R"({"defaultAction": "SCMP_ACT_ERRNO",
@@ -156,7 +171,14 @@ TEST_CASE("a replayed decision logs its profile's warnings as one summary line")
       if (auto at = line.find(prefix); at != std::string::npos) lines.push_back(line.substr(at + prefix.size()));
     return lines;
   };
+  const std::string day_before = utc_day();
   REQUIRE(node.enforce(node.state()).exit_code == 0);
+  const std::string day_after = utc_day();
+  // Each line starts with its UTC time to the millisecond and the pid.
+  const std::string text = read_file(node.tmp.path() / "hook.log");
+  CHECK(std::regex_search(text, std::regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z pid=[0-9]+ seccomp-hook: ")));
+  const std::string day = text.substr(0, 10);
+  CHECK((day == day_before || day == day_after));
   const std::vector<std::string> first = logged();
   REQUIRE(first.size() == 3);
   CHECK(first[0].starts_with("warning: allowing \"ptrace\" lets a process read and write the memory of others"));
