@@ -22,7 +22,6 @@
 // Each name of a rule is reported at most once, at its first conflict or
 // duplicate with an earlier rule.
 #include <algorithm>
-#include <limits>
 #include <map>
 #include <set>
 
@@ -31,8 +30,6 @@
 
 namespace scc::validate_detail {
 namespace {
-
-constexpr std::uint64_t kMax64 = std::numeric_limits<std::uint64_t>::max();
 
 bool contains(const std::vector<std::string>& list, const std::string& s) {
   return std::find(list.begin(), list.end(), s) != list.end();
