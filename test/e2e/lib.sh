@@ -7,6 +7,7 @@
 #   e2e_oci_run runc "$seccomp_json" probe 258 -100 0 0
 #   e2e_expect "mkdirat is denied" "errno EACCES" "$E2E_OUT"
 #   e2e_finish                        # exit 1 if any expectation failed
+#   E2E_SHOW=1 <test>.sh ...            # also print the checked text under each PASS
 #
 # The functions set globals (E2E_OUT, E2E_RC, E2E_ROOTFS, ...) instead of printing them:
 # they are called directly, never in $(...), so that a skip or a failure inside them ends
@@ -357,6 +358,8 @@ e2e_expect() {
   local what=$1 want=$2 got=$3
   if [ "$want" = "$got" ]; then
     printf 'PASS: %s\n' "$what"
+    # E2E_SHOW=1: the checked text under each PASS (for a reader; e.g. a closing note).
+    [ "${E2E_SHOW:-0}" != 1 ] || [ -z "$got" ] || printf '%s\n' "$got" | sed 's/^/    | /'
     return 0
   fi
   E2E_FAILED=$((E2E_FAILED + 1))
