@@ -18,6 +18,7 @@
 #include "mode_labels.hpp"
 #include "modes.hpp"
 #include "scc/config_rewrite.hpp"
+#include "scc/decision_cache.hpp"
 #include "scc/filter_attestation.hpp"
 #include "scc/live_filter.hpp"
 #include "scc/oci_state.hpp"
@@ -66,9 +67,15 @@ int kill_and_refuse(const PidFd& process, EventLog& log, const std::string& reas
   return status;
 }
 
-// Dump the live filters and compare them with `expected`.
-int attest(pid_t pid, const PidFd& process, const HookConfig& config, const ContainerConfig& container,
-           const CachedProgram& expected, EventLog& log) {
+// The container process's live filters, once its filter is in place. None
+// when the hook is done: the process had already exited (exit 0, nothing to
+// protect) or its filters cannot be read (killed, refused); `status` says which.
+struct LiveFilters {
+  std::optional<std::vector<bpf::Program>> filters;
+  int status = kExitOk;
+};
+
+LiveFilters read_live_filters(pid_t pid, const PidFd& process, const HookConfig& config, EventLog& log) {
   wait_for_filter(pid, process, config.deadline_ms);
   Result<std::vector<bpf::Program>> live = dump_filters(pid);
   if (!live.ok() && std::any_of(live.diagnostics.begin(), live.diagnostics.end(),
@@ -77,29 +84,41 @@ int attest(pid_t pid, const PidFd& process, const HookConfig& config, const Cont
     // that has exited runs no more syscalls, so there is nothing to protect.
     set_deadline_victim(-1);
     log.info("nothing to attest: the container process has already exited");
-    return kExitOk;
+    return {};
   }
   if (!live.ok() || !process.alive())
-    return kill_and_refuse(process, log, "cannot read the live filters: " + summarize(live.diagnostics), kExitRefused);
+    return {std::nullopt,
+            kill_and_refuse(process, log, "cannot read the live filters: " + summarize(live.diagnostics), kExitRefused)};
+  return {std::move(*live.value), kExitOk};
+}
+
+// Compare the live filters with `expected`; the attested line, or nullopt
+// after killing the container and refusing.
+std::optional<std::string> attest(std::span<const bpf::Program> live, const PidFd& process,
+                                  const ContainerConfig& container, const CachedProgram& expected, EventLog& log,
+                                  int& status) {
   Diagnostics ignored;
   const std::vector<Arch> arches = target_arches(*container.seccomp, hook_compile_options(), ignored);
   const ExpectedFilter want{expected.program, &*container.seccomp,
                             expected.compiled ? expected.compiled->default_action : 0};
-  Result<Attestation> attested = attest_filters(*live.value, want, arches);
-  if (!attested.ok()) return kill_and_refuse(process, log, "cannot compare: " + summarize(attested.diagnostics), kExitRefused);
-  if (attested.value->mismatch)
-    return kill_and_refuse(process, log,
-                           "the live filter is not what linux.seccomp asks for: " + describe(*attested.value->mismatch),
-                           kExitMismatch);
-  set_deadline_victim(-1);
+  Result<Attestation> attested = attest_filters(live, want, arches);
+  if (!attested.ok()) {
+    status = kill_and_refuse(process, log, "cannot compare: " + summarize(attested.diagnostics), kExitRefused);
+    return std::nullopt;
+  }
+  if (attested.value->mismatch) {
+    status = kill_and_refuse(process, log,
+                             "the live filter is not what linux.seccomp asks for: " + describe(*attested.value->mismatch),
+                             kExitMismatch);
+    return std::nullopt;
+  }
   const std::string tolerated = describe_tolerated(attested.value->tolerated);
-  log.info("attested: " + std::to_string(live.value->size()) + " live filter(s) " +
-           (attested.value->byte_identical ? "byte-identical to"
-                                           : std::string("equivalent (") +
-                                                 (attested.value->mismatches.proven ? "proven" : "tested") + ") to") +
-           " the expected program (compiled in memory, program sha256 " + expected.program_sha256.substr(0, 12) +
-           ")" + (tolerated.empty() ? "" : "; " + tolerated));
-  return kExitOk;
+  return "attested: " + std::to_string(live.size()) + " live filter(s) " +
+         (attested.value->byte_identical ? "byte-identical to"
+                                         : std::string("equivalent (") +
+                                               (attested.value->mismatches.proven ? "proven" : "tested") + ") to") +
+         " the expected program (compiled in memory, program sha256 " + expected.program_sha256.substr(0, 12) + ")" +
+         (tolerated.empty() ? "" : "; " + tolerated);
 }
 
 }  // namespace
@@ -128,10 +147,34 @@ int run_poststart(const CommonOptions& common) {
     return kExitRefused;
   }
   Result<std::string> text = read_bundle_config(state.value->bundle);
-  Result<ContainerConfig> container;
-  if (text.ok()) container = parse_container_config(*text.value);
-  if (!text.ok() || !container.ok())
-    return kill_and_refuse(process, log, summarize(text.ok() ? container.diagnostics : text.diagnostics), kExitRefused);
+  if (!text.ok()) return kill_and_refuse(process, log, summarize(text.diagnostics), kExitRefused);
+  // A verdict cached for the same inputs and the same live filters
+  // (decision_cache.hpp, attestation_key) is replayed without compiling or
+  // comparing; any other filter is compared in full.
+  Result<ContainerConfig> light = parse_container_config(*text.value, SeccompReading::ShapeOnly);
+  std::optional<std::string> key;
+  std::optional<std::vector<bpf::Program>> live;
+  if (light.ok() && light.value->seccomp_text) {
+    label_selection(*config, *light.value, log);
+    key = decision_cache_key(DecisionPurpose::Attest, *config, *light.value, false, SCC_VERSION);
+  }
+  if (key) {
+    LiveFilters read = read_live_filters(pid, process, *config, log);
+    if (!read.filters) return read.status;
+    live = std::move(read.filters);
+    key = attestation_key(*key, *live);
+    Diagnostics problems;
+    std::optional<CachedDecision> cached = load_decision(*config, *key, problems);
+    log.warnings(problems);
+    if (cached) {
+      set_deadline_victim(-1);
+      log.replayed_warnings(cached->warnings);
+      log.info(cached->log_line + std::string(kDecisionCachedSuffix));
+      return kExitOk;
+    }
+  }
+  Result<ContainerConfig> container = parse_container_config(*text.value);
+  if (!container.ok()) return kill_and_refuse(process, log, summarize(container.diagnostics), kExitRefused);
   label_selection(*config, *container.value, log);
   RewriteOptions options;
   options.tool_version = SCC_VERSION;
@@ -144,7 +187,26 @@ int run_poststart(const CommonOptions& common) {
     log.info("nothing to attest: config.json has no linux.seccomp");
     return kExitOk;
   }
-  return attest(pid, process, *config, *container.value, **expected.value, log);
+  if (!live) {
+    LiveFilters read = read_live_filters(pid, process, *config, log);
+    if (!read.filters) return read.status;
+    live = std::move(read.filters);
+  }
+  int status = kExitOk;
+  std::optional<std::string> line = attest(*live, process, *container.value, **expected.value, log, status);
+  if (!line) return status;
+  set_deadline_victim(-1);
+  log.info(*line);
+  // Stored only when the inputs did not change while attesting.
+  const std::optional<std::string> again =
+      key ? decision_cache_key(DecisionPurpose::Attest, *config, *light.value, false, SCC_VERSION) : std::nullopt;
+  if (again && attestation_key(*again, *live) == *key) {
+    CachedDecision record;
+    record.log_line = *line;
+    record.warnings = profile_warnings(expected.diagnostics);
+    store_decision(*config, *key, record);
+  }
+  return kExitOk;
 }
 
 }  // namespace scc::hook

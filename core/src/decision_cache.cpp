@@ -115,6 +115,15 @@ std::string body_digest(std::string_view key, std::string_view body) {
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
+std::string_view purpose_tag(DecisionPurpose purpose) {
+  switch (purpose) {
+    case DecisionPurpose::Rewrite: return "rewrite";
+    case DecisionPurpose::Enforce: return "enforce";
+    case DecisionPurpose::Attest: return "attest";
+  }
+  return "";
+}
+
 std::string random_marker() {
   std::uint8_t random[16] = {};
   if (::getrandom(random, sizeof random, 0) != static_cast<ssize_t>(sizeof random)) return "";
@@ -138,7 +147,7 @@ std::optional<std::string> decision_cache_key(DecisionPurpose purpose, const Hoo
   Sha256 hash;
   KeyEncoder e(hash);
   e.bytes("seccomp-hook decision v1");
-  e.bytes(purpose == DecisionPurpose::Rewrite ? "rewrite" : "enforce");
+  e.bytes(purpose_tag(purpose));
   e.bytes(tool_version);
   encode_binary_identity(e);
   encode_machine(e);
@@ -170,6 +179,19 @@ std::optional<std::string> decision_cache_key(DecisionPurpose purpose, const Hoo
       e.bytes(k);
       e.bytes(v);
     }
+  return to_hex(hash.finish());
+}
+
+std::string attestation_key(std::string_view decision_key, std::span<const bpf::Program> live) {
+  Sha256 hash;
+  KeyEncoder e(hash);
+  e.bytes("seccomp-hook attestation v1");
+  e.bytes(decision_key);
+  e.number(live.size());
+  for (const bpf::Program& program : live) {
+    const std::vector<std::uint8_t> bytes = program.to_bytes();
+    e.bytes(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  }
   return to_hex(hash.finish());
 }
 

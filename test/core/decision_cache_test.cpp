@@ -65,6 +65,8 @@ TEST_CASE("decision key: the same inputs give the same key - every input that de
   CHECK(f.key(with(spec, "/annotations/unrelated", "x")) == base);
   // Each of these changes it.
   CHECK(f.key(spec, DecisionPurpose::Enforce) != base);
+  CHECK(f.key(spec, DecisionPurpose::Attest) != base);
+  CHECK(f.key(spec, DecisionPurpose::Attest) != f.key(spec, DecisionPurpose::Enforce));
   CHECK(f.key(spec, DecisionPurpose::Rewrite, true) != base);
   CHECK(f.key(with(spec, "/process/capabilities/bounding", Json::array({"CAP_SYS_ADMIN"}))) != base);
   CHECK(f.key(with(spec, "/annotations/seccomp-hook.profile", "tight")) != base);
@@ -98,6 +100,20 @@ TEST_CASE("decision key: the same inputs give the same key - every input that de
   REQUIRE(before);
   f.dir.write("first/base", kBase);  // the same bytes, another file
   CHECK(f.key(spec) != before);
+}
+
+TEST_CASE("attestation key: the decision key and every live instruction in order") {
+  const bpf::Program allow{std::vector<sock_filter>{{0x06, 0, 0, 0x7fff0000}}};
+  const bpf::Program deny{std::vector<sock_filter>{{0x06, 0, 0, 0x00050001}}};
+  const std::string key(64, 'a');
+  const std::string one = attestation_key(key, std::vector<bpf::Program>{allow});
+  CHECK(one.size() == 64);
+  CHECK(attestation_key(key, std::vector<bpf::Program>{allow}) == one);
+  CHECK(attestation_key(std::string(64, 'b'), std::vector<bpf::Program>{allow}) != one);
+  CHECK(attestation_key(key, std::vector<bpf::Program>{deny}) != one);
+  CHECK(attestation_key(key, std::vector<bpf::Program>{allow, deny}) !=
+        attestation_key(key, std::vector<bpf::Program>{deny, allow}));
+  CHECK(attestation_key(key, std::vector<bpf::Program>{}) != one);
 }
 
 TEST_CASE("decision key: none without a cache dir - a missing profile - or a bad selection") {

@@ -143,3 +143,42 @@ TEST_CASE("poststart kills the container when its own deadline passes") {
   CHECK(WIFSIGNALED(status));
   CHECK(WTERMSIG(status) == SIGKILL);
 }
+
+TEST_CASE("a second attestation of the same live filter replays the verdict") {
+  skip_unless_live_seccomp();
+  AttestNode node;
+  node.with_cache();
+  ChildProcess child = container_with(kBaseProfile);
+  REQUIRE(child.became_ready());
+  RunResult first = node.poststart(child.pid());
+  REQUIRE(first.exit_code == 0);
+  const std::string line = first.err.substr(0, first.err.size() - 1);
+  CHECK(line.starts_with("seccomp-hook: poststart: container c1: profile \"base\" (default): attested: 1 live "
+                         "filter(s) byte-identical to the expected program (compiled in memory, program sha256 "));
+  std::size_t verdicts = 0;
+  for (const auto& entry : fs::directory_iterator(node.cache)) verdicts += entry.path().extension() == ".decision";
+  CHECK(verdicts == 1);
+  RunResult again = node.poststart(child.pid());
+  CHECK(again.exit_code == 0);
+  CHECK(again.err == line + "; decision cached\n");
+  CHECK(process_state(child.pid()) != 'Z');
+}
+
+TEST_CASE("a cached verdict never covers another live filter") {
+  skip_unless_live_seccomp();
+  AttestNode node;
+  node.with_cache();
+  ChildProcess good = container_with(kBaseProfile);
+  REQUIRE(good.became_ready());
+  REQUIRE(node.poststart(good.pid()).exit_code == 0);
+  // The same config.json and hook config; the process runs the strict profile.
+  ChildProcess other = container_with(kStrictProfile);
+  REQUIRE(other.became_ready());
+  RunResult r = node.poststart(other.pid());
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.starts_with("seccomp-hook: poststart: container c1: profile \"base\" (default): refused: the live filter "
+                          "is not what linux.seccomp asks for: "));
+  const int status = other.wait();
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+}

@@ -19,7 +19,7 @@
 //    lookup (find_profile: openat2 beneath the directory, ownership and mode
 //    checks) and the SHA-256 of its bytes;
 //  - whether the runtime is crun (rewrite), the container's /linux/seccomp as
-//    compact JSON (or its absence), and every run.oci.seccomp* annotation.
+//    written in config.json (or its absence), and every run.oci.seccomp* annotation.
 // So a profile edited, added earlier in profileDirs, or made unsafe, another
 // hook config, capability set, kernel or binary: another key (or no key, when
 // a profile cannot be found; the slow path then reports why).
@@ -31,14 +31,23 @@
 // hand-over BPF as base64; for both the log line and the warnings logged when
 // the decision was made. An entry that fails its checksum is a warning and
 // counts as none. Like program entries, decisions are trusted only as far as
-// the cache directory is: root's alone. poststart never uses them (it
-// compiles the expected program in memory and attests the live filter).
+// the cache directory is: root's alone.
+//
+// poststart (an attestation) never uses the program cache: it compiles the
+// expected program in memory. Its verdicts are keyed on the decision key of
+// its inputs and on the bytes of the live filters it dumped
+// (attestation_key), so an altered program (a tampered program entry handed
+// to crun, a filter changed under the runtime) never finds a verdict and is
+// compared in full; only a verdict entry forged in the cache directory could
+// skip that, as a forged decision could skip createRuntime's check.
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "scc/bpf.hpp"
 #include "scc/config_rewrite.hpp"
 #include "scc/container_config.hpp"
 #include "scc/diagnostics.hpp"
@@ -46,7 +55,7 @@
 
 namespace scc {
 
-enum class DecisionPurpose { Rewrite, Enforce };
+enum class DecisionPurpose { Rewrite, Enforce, Attest };
 
 struct CachedDecision {
   enum class Seccomp { Keep, Replace, Remove };
@@ -67,6 +76,10 @@ CachedDecision rewrite_decision(const RewriteOutcome& outcome);
 std::optional<std::string> decision_cache_key(DecisionPurpose purpose, const HookConfig& config,
                                               const ContainerConfig& container, bool runtime_is_crun,
                                               std::string_view tool_version);
+
+// The key of an attestation verdict: `decision_key` (DecisionPurpose::Attest)
+// and every live filter's instructions, in order.
+std::string attestation_key(std::string_view decision_key, std::span<const bpf::Program> live);
 
 // The stored decision for `key`, or nullopt: none, the cache directory is
 // unusable (program_cache.hpp warns about that), or the entry is invalid (a
