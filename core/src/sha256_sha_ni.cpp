@@ -18,7 +18,15 @@
 #include <cpuid.h>
 #include <immintrin.h>
 #if __has_include(<sys/platform/x86.h>)
+// A C header: its inline functions return _Bool, which clang's C++ does not
+// know (GCC's does).
+#if defined(__clang__)
+#define _Bool bool
+#endif
 #include <sys/platform/x86.h>
+#if defined(__clang__)
+#undef _Bool
+#endif
 #endif
 #endif
 
