@@ -60,6 +60,8 @@ std::uint32_t audit_arch(Arch arch) {
   return 0;
 }
 
+bool has_64bit_registers(Arch arch) { return (audit_arch(arch) & __AUDIT_ARCH_64BIT) != 0; }
+
 std::optional<Arch> arch_from_audit(std::uint32_t value) {
   for (const auto& e : kAudit)
     if (e.audit == value) return e.arch;

@@ -31,7 +31,7 @@ using Sha256CompressFn = void (*)(Sha256State& state, const std::uint8_t* data,
 void sha256_compress_portable(Sha256State& state, const std::uint8_t* data, std::size_t blocks);
 
 // Whether this CPU runs the SHA extensions (and the SSSE3/SSE4.1 the SHA-NI
-// path also uses), asked of CPUID. Always false off x86_64.
+// path also uses), from glibc's record of CPUID. Always false off x86_64.
 bool sha256_sha_ni_available();
 
 #if defined(__x86_64__)

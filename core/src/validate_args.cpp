@@ -33,13 +33,6 @@ constexpr std::array<Arch, 8> kMultiplexingArches{Arch::X86,   Arch::S390,  Arch
                                                   Arch::Ppc,   Arch::Ppc64, Arch::Ppc64Le,
                                                   Arch::Mips,  Arch::Mipsel};
 
-// ABIs whose syscall arguments are 64-bit registers. On the others (x86,
-// arm) seccomp_data carries 32-bit registers zero-extended, so a 64-bit
-// comparison already sees exactly what the kernel reads.
-bool has_64bit_registers(Arch a) {
-  return a == Arch::X86_64 || a == Arch::X32 || a == Arch::Aarch64;
-}
-
 bool matches(const ArgCondition& c, std::uint64_t x) {
   const std::uint64_t v = c.has_value ? c.value : 0;
   switch (c.op) {

@@ -16,8 +16,6 @@ namespace {
 
 constexpr std::size_t kArgs = 6;
 
-bool is_64_bit_arch(Arch arch) { return arch != Arch::X86 && arch != Arch::Arm; }
-
 // Per argument index: 32 or 64 bits on the 64-bit target arches that know
 // `name` (64 when none does: compile() treats it so, and kept as written).
 using Signature = std::array<unsigned, kArgs>;
@@ -30,7 +28,7 @@ std::optional<Signature> signature(const std::string& name, const std::vector<Ar
     std::optional<unsigned> seen;
     std::optional<Arch> seen_on;
     for (Arch a : arches) {
-      if (!is_64_bit_arch(a) || syscall_table(a) == nullptr || !syscall_table(a)->number(name)) continue;
+      if (!has_64bit_registers(a) || syscall_table(a) == nullptr || !syscall_table(a)->number(name)) continue;
       const unsigned bits = arg_width(a, name, i) == ArgWidth::Bits32 ? 32 : 64;
       if (seen && *seen != bits) {
         diags.error(Code::WidthUnsafeComparison, where,

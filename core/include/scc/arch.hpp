@@ -43,6 +43,11 @@ bool has_table(Arch arch);
 
 // The kernel's AUDIT_ARCH_* value that seccomp_data.arch carries for `arch`.
 std::uint32_t audit_arch(Arch arch);
+// Whether the syscall arguments of `arch` are 64-bit registers (its
+// AUDIT_ARCH_* value has __AUDIT_ARCH_64BIT: x86_64, x32, aarch64, ...). On
+// the others (x86, arm) seccomp_data carries 32-bit registers zero-extended,
+// so a 64-bit comparison already sees what the kernel reads.
+bool has_64bit_registers(Arch arch);
 // The arch whose AUDIT_ARCH_* value is `value`. x32 and x86_64 share one
 // value; this returns X86_64 for it.
 std::optional<Arch> arch_from_audit(std::uint32_t value);
