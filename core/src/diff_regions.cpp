@@ -10,6 +10,16 @@
 #include "arg_regions.hpp"
 
 namespace scc {
+
+std::string describe_number(std::uint64_t v) {
+  char buf[32];
+  if (v < 0x10000)
+    std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(v));
+  else
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
 namespace {
 
 constexpr std::uint32_t kMax32 = 0xffffffffu;
@@ -99,25 +109,16 @@ void tighten(Region& region) {
   }
 }
 
-std::string number(std::uint64_t v) {
-  char buf[32];
-  if (v < 0x10000)
-    std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(v));
-  else
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 std::string range_text(std::uint64_t first, std::uint64_t last) {
-  if (first == last) return "== " + number(first);
-  return "in [" + number(first) + ", " + number(last) + "]";
+  if (first == last) return "== " + describe_number(first);
+  return "in [" + describe_number(first) + ", " + describe_number(last) + "]";
 }
 
 // "in [0, 37]", "& 0x7e020000 == 0x20000", joined by " and "; "" for any.
 std::string word_text(const WordSet& w) {
   std::string out;
   if (w.first != 0 || w.last != kMax32) out = range_text(w.first, w.last);
-  if (w.mask != 0) out += (out.empty() ? "" : " and ") + ("& " + number(w.mask) + " == " + number(w.bits));
+  if (w.mask != 0) out += (out.empty() ? "" : " and ") + ("& " + describe_number(w.mask) + " == " + describe_number(w.bits));
   return out;
 }
 
@@ -210,9 +211,9 @@ std::string describe_region(const Region& region) {
 }
 
 std::string describe_numbers(const WordSet& numbers, bool named) {
-  if (named) return number(numbers.first);
+  if (named) return describe_number(numbers.first);
   std::string out = "unknown numbers " + range_text(numbers.first, numbers.last);
-  if (numbers.mask != 0) out += " with nr & " + number(numbers.mask) + " == " + number(numbers.bits);
+  if (numbers.mask != 0) out += " with nr & " + describe_number(numbers.mask) + " == " + describe_number(numbers.bits);
   return out;
 }
 

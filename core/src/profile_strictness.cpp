@@ -5,7 +5,6 @@
 
 #include "arg_regions.hpp"
 #include "scc/compile.hpp"
-#include "scc/hex.hpp"
 #include "scc/names.hpp"
 #include "scc/profile_semantics.hpp"
 
@@ -59,9 +58,6 @@ LooserInput looser_input(const SyscallDifference& d, const Region& r) {
   in.baseline = r.verdict_b;
   return in;
 }
-
-// As describe_values() writes numbers: decimal below 0x10000, else hex.
-std::string number_text(std::uint64_t v) { return v < 0x10000 ? std::to_string(v) : hex_literal(v); }
 
 std::string subject(const LooserInput& in) {
   return in.syscall.empty() ? "syscall " + in.numbers : in.syscall;
@@ -156,9 +152,9 @@ Result<StrictnessProof> prove_at_least_as_strict(const Profile& candidate, const
 }
 
 std::string describe_call(const LooserInput& in) {
-  std::string out = in.syscall.empty() ? "nr " + number_text(in.nr) : in.syscall;
+  std::string out = in.syscall.empty() ? "nr " + describe_number(in.nr) : in.syscall;
   out += "(";
-  for (std::size_t i = 0; i < in.args.size(); ++i) out += (i ? ", " : "") + number_text(in.args[i]);
+  for (std::size_t i = 0; i < in.args.size(); ++i) out += (i ? ", " : "") + describe_number(in.args[i]);
   return out + ")";
 }
 

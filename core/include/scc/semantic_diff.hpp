@@ -173,6 +173,8 @@ std::uint32_t normalise_verdict(std::uint32_t ret);
 // others hex. describe_region joins the fields' texts with ", " ("any
 // arguments" when all are everything).
 std::string describe_values(const ValueSet& set, std::string_view field);
+// One number as those texts write it: decimal below 0x10000, else hex.
+std::string describe_number(std::uint64_t value);
 std::string describe_region(const Region& region);
 // "41", "unknown numbers in [463, 0x3fffffff]", "unknown numbers in [0, 0xffffffff]
 // with nr & 0x40000000 == 0x40000000".
