@@ -5,6 +5,7 @@
 #include "read_expect.hpp"
 
 using namespace scc;
+using scc::test::check_says;
 using scc::test::count_code;
 using scc::test::dump;
 using scc::test::only;
@@ -77,9 +78,9 @@ TEST_CASE("an unknown field in a rule is an error with the nearest known field a
   auto r = read_text(with_rule(R"("names":["socket"],"action":"SCMP_ACT_ALLOW","arg":[])"));
   const Diagnostic* d = single(r, Code::UnknownField);
   CHECK(d->severity == Severity::Error);
-  CHECK(d->pointer == "/syscalls/0/arg");
-  CHECK(d->message == R"(unknown field "arg" in a rule: a runtime ignores it, which may drop a condition)");
-  CHECK(d->hint == R"(did you mean "args"?)");
+  check_says(*d, "/syscalls/0/arg",
+             R"(unknown field "arg" in a rule: a runtime ignores it, which may drop a condition)",
+             R"(did you mean "args"?)");
   CHECK_FALSE(r.ok());
 }
 
@@ -101,9 +102,7 @@ TEST_CASE("unknown fields at the top level stay warnings with the nearest known 
   auto r = read_text(R"({"defaultAction":"SCMP_ACT_ERRNO","architecture":["SCMP_ARCH_X86_64"]})");
   const Diagnostic* d = single(r, Code::UnknownField);
   CHECK(d->severity == Severity::Warning);
-  CHECK(d->pointer == "/architecture");
-  CHECK(d->message == R"(unknown field "architecture" is ignored)");
-  CHECK(d->hint == R"(did you mean "architectures"?)");
+  check_says(*d, "/architecture", R"(unknown field "architecture" is ignored)", R"(did you mean "architectures"?)");
   CHECK(r.ok());
 }
 

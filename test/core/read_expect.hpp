@@ -49,6 +49,14 @@ inline std::string dump(const Diagnostics& diagnostics) {
   return out;
 }
 
+// A diagnostic names `pointer` and says exactly `message` and `hint`.
+inline void check_says(const Diagnostic& d, std::string_view pointer, std::string_view message,
+                       std::string_view hint) {
+  CHECK(d.pointer == pointer);
+  CHECK(d.message == message);
+  CHECK(d.hint == hint);
+}
+
 // The only diagnostic of `r` with `code`; the test stops, printing them all,
 // when there is none or there are several.
 inline const Diagnostic* single(const Result<Document>& r, Code code) {

@@ -6,6 +6,7 @@
 #include "support/support.hpp"
 
 using namespace scc;
+using scc::test::check_says;
 using scc::test::dump;
 using scc::test::only;
 using scc::test::read_text;
@@ -134,22 +135,19 @@ TEST_CASE("includes/excludes arches must be Docker native names") {
 TEST_CASE("includes/excludes caps must be exact capability names") {
   auto unknown = read_text(with_rules(
       R"({"names":["read"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN","CAP_FOO"]}})"));
-  const Diagnostic* d = single(unknown, Code::UnknownCapability);
-  CHECK(d->pointer == "/syscalls/0/includes/caps/1");
-  CHECK(d->message == R"(unknown capability "CAP_FOO": it never matches any container)");
-  CHECK(d->hint == "capabilities are named like CAP_SYS_ADMIN");
+  check_says(*single(unknown, Code::UnknownCapability), "/syscalls/0/includes/caps/1",
+             R"(unknown capability "CAP_FOO": it never matches any container)",
+             "capabilities are named like CAP_SYS_ADMIN");
   auto typo = read_text(with_rules(
       R"({"names":["syslog"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_LOGG"]}})"));
-  const Diagnostic* t = single(typo, Code::UnknownCapability);
-  CHECK(t->pointer == "/syscalls/0/includes/caps/0");
-  CHECK(t->message == R"(unknown capability "CAP_SYS_LOGG": it never matches any container)");
-  CHECK(t->hint == R"(did you mean "CAP_SYSLOG"?)");
+  check_says(*single(typo, Code::UnknownCapability), "/syscalls/0/includes/caps/0",
+             R"(unknown capability "CAP_SYS_LOGG": it never matches any container)",
+             R"(did you mean "CAP_SYSLOG"?)");
   auto spelling = read_text(with_rules(
       R"({"names":["read"],"action":"SCMP_ACT_ALLOW","excludes":{"caps":["sys_admin"]}})"));
-  const Diagnostic* s = single(spelling, Code::UnknownCapability);
-  CHECK(s->pointer == "/syscalls/0/excludes/caps/0");
-  CHECK(s->message == R"(capability "sys_admin" never matches: includes/excludes compare exact names)");
-  CHECK(s->hint == R"(did you mean "CAP_SYS_ADMIN"?)");
+  check_says(*single(spelling, Code::UnknownCapability), "/syscalls/0/excludes/caps/0",
+             R"(capability "sys_admin" never matches: includes/excludes compare exact names)",
+             R"(did you mean "CAP_SYS_ADMIN"?)");
 }
 
 TEST_CASE(
