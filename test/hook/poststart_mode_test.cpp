@@ -94,6 +94,7 @@ TEST_CASE("poststart kills a container whose filter is not its profile's - also 
                             "filter is not what linux.seccomp asks for: "));
     CHECK(r.err.find(" mkdir(nr ") != std::string::npos);
     CHECK(r.err.ends_with(": live ERRNO(1) EPERM, expected ERRNO(13) EACCES; container process killed\n"));
+    REQUIRE(r.exit_code == 4);  // else the child was not killed: waiting would hang
     const int status = child.wait();
     CHECK(WIFSIGNALED(status));
     CHECK(WTERMSIG(status) == SIGKILL);
@@ -110,6 +111,7 @@ TEST_CASE("poststart kills a container that runs with no filter") {
   RunResult r = node.poststart(child.pid());
   CHECK(r.exit_code == 4);
   CHECK(r.err.find(": live ALLOW, expected ") != std::string::npos);
+  REQUIRE(r.exit_code == 4);  // else the child was not killed: waiting would hang
   const int status = child.wait();
   CHECK(WIFSIGNALED(status));
 }
@@ -154,6 +156,7 @@ TEST_CASE("poststart kills the container when its own deadline passes") {
   CHECK(r.exit_code == 3);
   CHECK(r.err == "seccomp-hook: poststart: container c1: profile (none): deadline of 1 ms passed; refused; container "
                  "process killed\n");
+  REQUIRE(r.exit_code == 3);  // else the child was not killed: waiting would hang
   const int status = child.wait();
   CHECK(WIFSIGNALED(status));
   CHECK(WTERMSIG(status) == SIGKILL);
